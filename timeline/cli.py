@@ -1,0 +1,466 @@
+"""The typer app: the only module that knows argv, environment variables, exit codes and streams.
+
+Heavy modules (yaml, rich tables, dateutil, exporters) are imported inside the commands that use
+them, so ``timeline --version`` and ``--help`` start as fast as typer itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from timeline import __version__
+from timeline.errors import StoreError, TimelineError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from timeline.model import Event
+    from timeline.query import Query
+    from timeline.store import Store, StoreLocation
+
+app = typer.Typer(
+    name="timeline",
+    help="Ask questions of a YAML timeline of the AI industry.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class Settings:
+    """What the global options and the environment decided, shared by every command."""
+
+    file: str | None
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr,
+        color_system=None if no_color else "auto",
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def fail(error: TimelineError) -> NoReturn:
+    """Report a domain error on stderr (never interpreting its text) and exit with its code."""
+    from timeline.text import visible
+
+    lines = [visible(line) for line in error.message.splitlines()] or ["error"]
+    if isinstance(error, StoreError):
+        text = "\n".join(lines) + "\nhint: run `timeline validate` for details"
+    else:
+        prefix = "usage error: " if isinstance(error, UsageError) else "error: "
+        text = prefix + "\n".join(lines)
+    sys.stderr.write(text + "\n")
+    raise typer.Exit(error.exit_code)
+
+
+def today() -> date:
+    """The real date, unless ``TIMELINE_NOW=YYYY-MM-DD`` pins it (tests always pin it)."""
+    pinned = os.environ.get("TIMELINE_NOW")
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        fail(UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}"))
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(None)
+
+
+def locate(ctx: typer.Context) -> StoreLocation:
+    from timeline.store import find_store
+
+    try:
+        return find_store(_settings(ctx).file, os.environ, Path.cwd())
+    except TimelineError as error:
+        fail(error)
+
+
+def open_store(ctx: typer.Context) -> Store:
+    """Load the chosen store, or report its errors and exit 1."""
+    from timeline.store import load
+
+    location = locate(ctx)
+    try:
+        return load(location.path)
+    except TimelineError as error:
+        fail(error)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"timeline {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    file: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional at runtime on 3.11
+        typer.Option(
+            "--file",
+            "-f",
+            help="Store file or folder (default: $TIMELINE_FILE, ./events.yaml, the shipped store).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Ask questions of a YAML timeline of the AI industry."""
+    ctx.obj = Settings(file)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check the store and report every problem as FILE:LINE:COL."""
+    from timeline.store import load
+
+    location = locate(ctx)
+    try:
+        store = load(location.path, today=today())
+    except StoreError as error:
+        for finding in error.findings:
+            sys.stderr.write(f"{_visible(str(finding))}\n")
+        sys.stderr.write(f"{_count(len(error.findings), 'error')}, {_count(0, 'warning')}\n")
+        raise typer.Exit(1) from None
+    except TimelineError as error:
+        fail(error)
+    for finding in store.warnings:
+        sys.stderr.write(f"{_visible(str(finding))}\n")
+    if store.warnings:
+        sys.stderr.write(f"{_count(0, 'error')}, {_count(len(store.warnings), 'warning')}\n")
+    if strict and store.warnings:
+        raise typer.Exit(1)
+    sys.stdout.write(f"{_visible(str(location.path))}: valid, {_count(len(store.events), 'event')}\n")
+
+
+def _visible(text: str) -> str:
+    from timeline.text import visible
+
+    return visible(text)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the store format (for editor validation)."""
+    import json
+
+    from timeline.schema import store_schema
+
+    sys.stdout.write(json.dumps(store_schema(), indent=2) + "\n")
+
+
+# --- the shared filters -------------------------------------------------------------------
+# typer needs Optional[...] at runtime on Python 3.11 when annotations are strings.
+CompanyOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--company", "-c", help="Events involving this company or its subsidiaries (repeatable)."),
+]
+AllCompaniesOpt = Annotated[
+    bool, typer.Option("--all-companies", help="Keep events involving every named company, not any.")
+]
+SinceOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--since", "--from", help="Events on or after DATE (2026-04, 'April 2026', 'last month'...)."
+    ),
+]
+UntilOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--until", "--to", help="Events on or before DATE (--until 2026-04 includes April)."),
+]
+OnOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--on", help="Events during PERIOD (2026, 2026-Q2, 'this week'...)."),
+]
+WithinOpt = Annotated[
+    bool, typer.Option("--within", help="Require the whole event date to lie inside the range.")
+]
+TagOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--tag", "-t", help="Events with this tag (repeatable, any of)."),
+]
+KindOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--kind", "-k", help="Events of this kind (repeatable, any of)."),
+]
+SearchOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--search", "-s", help="Text that must occur in title, summary, companies or tags."),
+]
+SortOpt = Annotated[str, typer.Option("--sort", help="date, title or company.")]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+LimitOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--limit", "-n", min=0, help="At most N events, after sorting."),
+]
+
+
+def _period(option: str, text: str | None, today_: date) -> tuple[date, date] | None:
+    from timeline.dates import DateSyntaxError, parse_period
+
+    if text is None:
+        return None
+    try:
+        period = parse_period(text, today_)
+    except DateSyntaxError as error:
+        fail(UsageError(f"{option}: {error}"))
+    return period.first, period.last
+
+
+def build_query(
+    store: Store,
+    company: list[str] | None,
+    all_companies: bool,
+    since: str | None,
+    until: str | None,
+    on: str | None,
+    within: bool,
+    tag: list[str] | None,
+    kind: list[str] | None,
+    search: list[str] | None,
+    sort: str = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> Query:
+    """Turn the filter options into a Query, refusing unknown companies, kinds and sorts."""
+    from timeline.model import KINDS
+    from timeline.query import SORT_KEYS, Query
+    from timeline.text import did_you_mean
+
+    companies: list[str] = []
+    for name in company or ():
+        canonical = store.registry.resolve(name)
+        if canonical is None:
+            hint = did_you_mean(name, store.registry.all_names())
+            fail(UsageError(f"--company: unknown company {name!r}{hint}; see `timeline companies`"))
+        companies.append(canonical)
+    for value in kind or ():
+        if value not in KINDS:
+            fail(
+                UsageError(
+                    f"--kind: unknown kind {value!r}{did_you_mean(value, KINDS)}; kinds: {', '.join(KINDS)}"
+                )
+            )
+    if sort not in SORT_KEYS:
+        fail(UsageError(f"--sort: {sort!r} is not one of {', '.join(SORT_KEYS)}"))
+    known_tags = {t for e in store.events for t in e.tags}
+    for value in tag or ():
+        if value not in known_tags:
+            sys.stderr.write(f"warning: no event has the tag {_visible(value)!r}\n")
+    now = today()
+    first = last = None
+    if on is not None:
+        first, last = _period("--on", on, now) or (None, None)
+    since_range = _period("--since", since, now)
+    until_range = _period("--until", until, now)
+    if since_range:
+        first = since_range[0]
+    if until_range:
+        last = until_range[1]
+    return Query(
+        companies=tuple(dict.fromkeys(companies)),
+        all_companies=all_companies,
+        since=first,
+        until=last,
+        within=within,
+        tags=tuple(tag or ()),
+        kinds=tuple(kind or ()),
+        search=tuple(search or ()),
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+    )
+
+
+def select_events(store: Store, query: Query) -> list[Event]:
+    from timeline.query import select
+
+    return select(store.events, query, store.registry)
+
+
+# --- the terminal views ----------------------------------------------------------------------
+
+
+@app.command("list")
+def list_events(
+    ctx: typer.Context,
+    company: CompanyOpt = None,
+    all_companies: AllCompaniesOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    on: OnOpt = None,
+    within: WithinOpt = False,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    search: SearchOpt = None,
+    sort: SortOpt = "date",
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    view: Annotated[str, typer.Option("--view", help="table, timeline or compact.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
+) -> None:
+    """List the events that match, as a table, a visual timeline or compact lines."""
+    if view not in ("table", "timeline", "compact"):
+        fail(UsageError(f"--view: {view!r} is not one of table, timeline, compact"))
+    store = open_store(ctx)
+    query = build_query(
+        store, company, all_companies, since, until, on, within, tag, kind, search, sort, reverse, limit
+    )
+    events = select_events(store, query)
+    if as_json:
+        from timeline.model import event_record
+        from timeline.text import json_text
+
+        sys.stdout.write(json_text([event_record(e) for e in events]) + "\n")
+        return
+    if not events:
+        sys.stderr.write("No events match.\n")
+        return
+    if view == "compact":
+        from timeline.render import compact_lines
+
+        sys.stdout.writelines(line + "\n" for line in compact_lines(events))
+        return
+    from timeline import render
+
+    console = _console()
+    console.print(render.TimelineView(events) if view == "timeline" else render.event_table(events))
+
+
+@app.command()
+def show(
+    ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]
+) -> None:
+    """Everything about one event, with its sources and related events."""
+    from timeline.errors import NotFoundError
+    from timeline.render import event_detail
+    from timeline.text import did_you_mean
+
+    store = open_store(ctx)
+    event = store.event(event_id)
+    if event is None:
+        hint = did_you_mean(event_id, [e.id for e in store.events])
+        fail(NotFoundError(f"no event with id {event_id!r}{hint}"))
+    _console().print(event_detail(event, store.events))
+
+
+@app.command()
+def companies(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Each company with aliases, parent, event count, and first and last event date."""
+    from timeline.render import CompanyRow
+
+    store = open_store(ctx)
+    rows: list[CompanyRow] = []
+    for entry in store.registry.companies:
+        own = [e for e in store.events if entry.name in e.companies]
+        rows.append(
+            {
+                "name": entry.name,
+                "aliases": list(entry.aliases),
+                "parent": entry.parent,
+                "events": len(own),
+                "first": str(own[0].date) if own else None,
+                "last": str(own[-1].date) if own else None,
+            }
+        )
+    if as_json:
+        from timeline.text import json_text
+
+        sys.stdout.write(json_text(rows) + "\n")
+        return
+    from timeline.render import companies_table
+
+    _console().print(companies_table(rows))
+
+
+@app.command()
+def tags(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Each tag and each kind with its number of events."""
+    from collections import Counter
+
+    store = open_store(ctx)
+    tag_counts = Counter(t for e in store.events for t in e.tags)
+    kind_counts = Counter(e.kind for e in store.events)
+    if as_json:
+        from timeline.text import json_text
+
+        ordered = {
+            "tags": dict(sorted(tag_counts.items(), key=lambda i: (-i[1], i[0]))),
+            "kinds": dict(sorted(kind_counts.items(), key=lambda i: (-i[1], i[0]))),
+        }
+        sys.stdout.write(json_text(ordered) + "\n")
+        return
+    from rich.console import Group
+
+    from timeline.render import counts_table
+
+    _console().print(Group(counts_table("tags", tag_counts), "", counts_table("kinds", kind_counts)))
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    company: CompanyOpt = None,
+    all_companies: AllCompaniesOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    on: OnOpt = None,
+    within: WithinOpt = False,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    search: SearchOpt = None,
+    by: Annotated[str, typer.Option("--by", help="year, quarter or month.")] = "year",
+) -> None:
+    """Event counts per company per period, busiest companies first."""
+    if by not in ("year", "quarter", "month"):
+        fail(UsageError(f"--by: {by!r} is not one of year, quarter, month"))
+    store = open_store(ctx)
+    query = build_query(store, company, all_companies, since, until, on, within, tag, kind, search)
+    events = select_events(store, query)
+    if not events:
+        sys.stderr.write("No events match.\n")
+        return
+    from timeline.render import stats_table
+
+    _console().print(stats_table(events, by))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

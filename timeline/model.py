@@ -1,0 +1,135 @@
+"""Event and Company value types, and the company registry that resolves names. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from timeline.dates import EventDate
+from timeline.text import fold_name
+
+KINDS: tuple[str, ...] = (
+    "partnership",
+    "investment",
+    "acquisition",
+    "funding",
+    "model-release",
+    "product-launch",
+    "conference",
+    "leadership",
+    "legal",
+    "policy",
+    "research",
+    "infrastructure",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact comes from."""
+
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """A registered organisation; ``parent`` is the canonical name of its owner, if any."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated thing that happened. Companies are canonical names."""
+
+    id: str
+    date: EventDate
+    title: str
+    companies: tuple[str, ...]
+    kind: str
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    sources: tuple[Source, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Chronological order: earliest day, then latest day, then id (deterministic)."""
+        return (self.date.first_day, self.date.last_day, self.id)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The companies of a store, resolvable by name or alias after normalisation."""
+
+    companies: tuple[Company, ...]
+    _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
+    _children: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, str] = {}
+        children: dict[str, list[str]] = {}
+        for company in self.companies:
+            for name in (company.name, *company.aliases):
+                by_key.setdefault(fold_name(name), company.name)
+            if company.parent is not None:
+                children.setdefault(company.parent, []).append(company.name)
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    def resolve(self, name: str) -> str | None:
+        """The canonical name for ``name`` or one of its aliases, or None."""
+        return self._by_key.get(fold_name(name))
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.companies]
+
+    def all_names(self) -> list[str]:
+        """Canonical names and aliases, for did-you-mean suggestions."""
+        return [n for c in self.companies for n in (c.name, *c.aliases)]
+
+    def get(self, name: str) -> Company:
+        return next(c for c in self.companies if c.name == name)
+
+    def with_subsidiaries(self, name: str) -> frozenset[str]:
+        """``name`` and every company owned by it, transitively."""
+        found = {name}
+        stack = [name]
+        while stack:
+            for child in self._children.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return frozenset(found)
+
+    def by_name(self) -> Mapping[str, Company]:
+        return {c.name: c for c in self.companies}
+
+
+def events_by_id(events: Iterable[Event]) -> dict[str, Event]:
+    return {e.id: e for e in events}
+
+
+def event_record(event: Event) -> dict[str, object]:
+    """The JSON shape of an event, shared by ``list --json`` and the JSON exporter."""
+    return {
+        "id": event.id,
+        "date": str(event.date),
+        "start": event.date.first_day.isoformat(),
+        "end": event.date.last_day.isoformat(),
+        "precision": event.date.precision,
+        "approximate": event.date.approximate,
+        "uncertain": event.date.uncertain,
+        "title": event.title,
+        "companies": list(event.companies),
+        "kind": event.kind,
+        "tags": list(event.tags),
+        "summary": event.summary,
+        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher} for s in event.sources],
+        "related": list(event.related),
+    }

@@ -1,0 +1,99 @@
+"""Query: the shared filters and ordering, as a pure function over events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from timeline.model import Event, Registry
+
+SortKey = Literal["date", "title", "company"]
+SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "company")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a user asked for. Company names are canonical; dates are inclusive days.
+
+    An event's date is the span from its earliest to its latest possible day. By default a
+    date filter keeps events whose span overlaps the range; ``within`` demands containment.
+    """
+
+    companies: tuple[str, ...] = ()
+    all_companies: bool = False
+    since: date | None = None
+    until: date | None = None
+    within: bool = False
+    tags: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    sort: SortKey = "date"
+    reverse: bool = False
+    limit: int | None = None
+
+
+def _company_test(query: Query, registry: Registry) -> tuple[frozenset[str], ...]:
+    return tuple(registry.with_subsidiaries(name) for name in query.companies)
+
+
+def matches(event: Event, query: Query, groups: Sequence[frozenset[str]]) -> bool:
+    """Whether one event passes every filter of ``query`` (``groups`` from the registry)."""
+    if groups:
+        hits = [not group.isdisjoint(event.companies) for group in groups]
+        if not (all(hits) if query.all_companies else any(hits)):
+            return False
+    first, last = event.date.first_day, event.date.last_day
+    if query.since is not None and (first if query.within else last) < query.since:
+        return False
+    if query.until is not None and (last if query.within else first) > query.until:
+        return False
+    if query.tags and not any(tag in event.tags for tag in query.tags):
+        return False
+    if query.kinds and event.kind not in query.kinds:
+        return False
+    if query.search:
+        haystack = " ".join((event.title, event.summary or "", *event.companies, *event.tags)).casefold()
+        if not all(term.casefold() in haystack for term in query.search):
+            return False
+    return True
+
+
+def _order(event: Event, key: SortKey) -> tuple[object, ...]:
+    if key == "title":
+        return (event.title.casefold(), *event.sort_key)
+    if key == "company":
+        return (event.companies[0].casefold(), *event.sort_key)
+    return event.sort_key
+
+
+def select(events: Iterable[Event], query: Query, registry: Registry) -> list[Event]:
+    """The events that match, in the asked order; ``limit`` applies after sorting and reversing."""
+    groups = _company_test(query, registry)
+    chosen = [e for e in events if matches(e, query, groups)]
+    chosen.sort(key=lambda e: _order(e, query.sort), reverse=query.reverse)
+    if query.limit is not None:
+        chosen = chosen[: query.limit]
+    return chosen
+
+
+def describe(query: Query) -> str:
+    """A readable summary of the filters, e.g. ``Microsoft, 2026-04-01 to 2026-06-30``."""
+    parts: list[str] = []
+    if query.companies:
+        joiner = " and " if query.all_companies else " or "
+        parts.append(joiner.join(query.companies) if len(query.companies) > 1 else query.companies[0])
+    if query.since and query.until:
+        parts.append(f"{query.since.isoformat()} to {query.until.isoformat()}")
+    elif query.since:
+        parts.append(f"since {query.since.isoformat()}")
+    elif query.until:
+        parts.append(f"until {query.until.isoformat()}")
+    if query.kinds:
+        parts.append("kind " + " or ".join(query.kinds))
+    if query.tags:
+        parts.append("tagged " + " or ".join(query.tags))
+    if query.search:
+        parts.append("matching " + ", ".join(repr(term) for term in query.search))
+    return ", ".join(parts)
