@@ -195,9 +195,9 @@ def test_a_bom_is_accepted(tmp_path: Path) -> None:
 
 
 def test_an_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.store
+    import timeline.yamlio
 
-    monkeypatch.setattr(timeline.store, "MAX_STORE_BYTES", 100)
+    monkeypatch.setattr(timeline.yamlio, "MAX_STORE_BYTES", 100)
     store = write(tmp_path / "store.yaml", HEAD + event())
     with pytest.raises(StoreError, match=r"store.yaml:1:1: error: file is \d+ bytes; the limit is 100 bytes"):
         load(store)

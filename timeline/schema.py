@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from timeline.model import KINDS
-from timeline.store import ID_MAX
+from timeline.parse import ID_MAX
 
 _DATE_PART = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
 

@@ -1,0 +1,122 @@
+"""Reading store files safely: size limit, UTF-8, and libyaml's C parser composing nodes.
+
+Nodes (not constructed objects) keep every value's line and column, so problems can be located;
+anchors and aliases are refused before composing, so an alias bomb never expands.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from timeline.errors import Finding
+from timeline.text import visible
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+MAX_STORE_BYTES = 128 * 1024 * 1024
+_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building many small objects triggers needless collections; pause the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_text(path: Path, findings: list[Finding]) -> str | None:
+    """The file as text, or None after recording why it cannot be read."""
+    label = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_STORE_BYTES:
+            findings.append(
+                Finding(label, 1, 1, "error", f"file is {size} bytes; the limit is {MAX_STORE_BYTES} bytes")
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        findings.append(Finding(label, 1, 1, "error", f"cannot read file: {error.strerror}"))
+        return None
+    return decode(data, label, findings)
+
+
+def decode(data: bytes, label: str, findings: list[Finding]) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        findings.append(
+            Finding(label, line, column, "error", f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})")
+        )
+        return None
+
+
+def compose(text: str, label: str, findings: list[Finding]) -> Node | None:
+    """The YAML node tree, or None after recording syntax errors, anchors or aliases."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if _ANCHOR_HINT.search(text) and _find_anchors(text, label, findings, loader):
+        return None
+    try:
+        with gc_paused():
+            return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(p) for p in (error.context, error.problem) if p)
+        findings.append(Finding(label, line, column, "error", f"YAML syntax: {visible(message)}"))
+    except yaml.YAMLError as error:
+        position = getattr(error, "position", None)
+        line, column = _position(text, position) if isinstance(position, int) else (1, 1)
+        reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+        findings.append(Finding(label, line, column, "error", f"YAML: {visible(str(reason))}"))
+    except RecursionError:
+        findings.append(Finding(label, 1, 1, "error", "YAML: the document is nested too deeply"))
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _find_anchors(text: str, label: str, findings: list[Finding], loader: type) -> bool:
+    import yaml
+
+    found = False
+    try:
+        for item in yaml.parse(text, Loader=loader):
+            anchor = getattr(item, "anchor", None)
+            if isinstance(item, yaml.AliasEvent) or anchor is not None:
+                mark = item.start_mark
+                what = "alias" if isinstance(item, yaml.AliasEvent) else "anchor"
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                findings.append(
+                    Finding(
+                        label,
+                        line,
+                        column,
+                        "error",
+                        f"YAML {what} {visible(str(anchor))!r} is not allowed in an event store; "
+                        "write the value out in full",
+                    )
+                )
+                found = True
+    except yaml.YAMLError:
+        return found  # compose reports the syntax error itself
+    return found
