@@ -12,6 +12,6 @@ def check_golden(name: str, actual: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
+        path.write_bytes(actual.encode("utf-8"))
     assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8")
+    assert actual == path.read_bytes().decode("utf-8")  # bytes: CRLF line ends are part of a format

@@ -147,9 +147,7 @@ def test_date_expressions(run: Runner, tmp_path: Path, expression: str, first: s
 
 
 def test_relative_dates_follow_the_pinned_today(run: Runner, sample: Path) -> None:
-    assert ids(run, sample, "--on", "last month", env={"TIMELINE_NOW": "2026-06-03"}) == [
-        "other-lawsuit-2026"
-    ]
+    assert ids(run, sample, "--on", "last month", env={"TIMELINE_NOW": "2026-06-03"}) == ["other-lawsuit-2026"]
     assert ids(run, sample, "--on", "last month", env={"TIMELINE_NOW": "2026-05-03"}) == [
         "sample-ceo-change-2026",
         "example-cloud-region-2026",
@@ -217,10 +215,7 @@ def test_show_lists_related_events_both_ways(run: Runner, sample: Path) -> None:
 def test_show_unknown_id(run: Runner, sample: Path) -> None:
     result = run("-f", str(sample), "show", "example-summit-2052")
     assert result.exit_code == 1
-    assert (
-        result.stderr
-        == "error: no event with id 'example-summit-2052' (did you mean 'example-summit-2025'?)\n"
-    )
+    assert result.stderr == "error: no event with id 'example-summit-2052' (did you mean 'example-summit-2025'?)\n"
 
 
 def test_companies_and_tags_json(run: Runner, sample: Path) -> None:
@@ -253,9 +248,7 @@ def test_stats_counts_per_company_and_period(run: Runner, sample: Path) -> None:
     assert rows["All events"][:4] == ["2", "2", "3", "7"]
     names = [line.split("│")[0].strip() for line in result.stdout.splitlines() if "│" in line]
     assert names[:2] == ["Example Corp", "Sample Labs"]  # busiest first
-    quarters = run(
-        "-f", str(sample), "stats", "--by", "quarter", "--on", "2026", env={"COLUMNS": "100"}
-    ).stdout
+    quarters = run("-f", str(sample), "stats", "--by", "quarter", "--on", "2026", env={"COLUMNS": "100"}).stdout
     assert "2026-Q2" in quarters
     assert "2024" not in quarters
 

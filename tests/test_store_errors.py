@@ -82,9 +82,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "bad url",
         HEAD + event(sources="[ftp://example.org/x]"),
-        [
-            "12:15: error: source url 'ftp://example.org/x' must start with http:// or https:// and contain no spaces"
-        ],
+        ["12:15: error: source url 'ftp://example.org/x' must start with http:// or https:// and contain no spaces"],
     ),
     (
         "unknown related",
@@ -114,11 +112,8 @@ CASES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "unknown parent",
-        HEAD.replace("  - name: Sample Labs\n", "  - name: Sample Labs\n    parent: Exampel Corp\n")
-        + event(),
-        [
-            "5:5: error: parent 'Exampel Corp' of 'Sample Labs' is not a known company (did you mean 'Example Corp'?)"
-        ],
+        HEAD.replace("  - name: Sample Labs\n", "  - name: Sample Labs\n    parent: Exampel Corp\n") + event(),
+        ["5:5: error: parent 'Exampel Corp' of 'Sample Labs' is not a known company (did you mean 'Example Corp'?)"],
     ),
     (
         "parent cycle",
@@ -237,7 +232,4 @@ def test_a_folder_store_reports_conflicts_naming_both_places(run: Runner, tmp_pa
         f"{folder / 'b.yaml'}:3:5: error: company 'Example Corp' is defined differently at {folder / 'a.yaml'}:3"
         in result.stderr
     )
-    assert (
-        f"{folder / 'b.yaml'}:7:5: error: duplicate id 'same' (first at {folder / 'a.yaml'}:7)"
-        in result.stderr
-    )
+    assert f"{folder / 'b.yaml'}:7:5: error: duplicate id 'same' (first at {folder / 'a.yaml'}:7)" in result.stderr

@@ -190,9 +190,7 @@ AllCompaniesOpt = Annotated[
 ]
 SinceOpt = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option(
-        "--since", "--from", help="Events on or after DATE (2026-04, 'April 2026', 'last month'...)."
-    ),
+    typer.Option("--since", "--from", help="Events on or after DATE (2026-04, 'April 2026', 'last month'...)."),
 ]
 UntilOpt = Annotated[
     Optional[str],  # noqa: UP045
@@ -202,9 +200,7 @@ OnOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--on", help="Events during PERIOD (2026, 2026-Q2, 'this week'...)."),
 ]
-WithinOpt = Annotated[
-    bool, typer.Option("--within", help="Require the whole event date to lie inside the range.")
-]
+WithinOpt = Annotated[bool, typer.Option("--within", help="Require the whole event date to lie inside the range.")]
 TagOpt = Annotated[
     Optional[list[str]],  # noqa: UP045
     typer.Option("--tag", "-t", help="Events with this tag (repeatable, any of)."),
@@ -266,11 +262,7 @@ def build_query(
         companies.append(canonical)
     for value in kind or ():
         if value not in KINDS:
-            fail(
-                UsageError(
-                    f"--kind: unknown kind {value!r}{did_you_mean(value, KINDS)}; kinds: {', '.join(KINDS)}"
-                )
-            )
+            fail(UsageError(f"--kind: unknown kind {value!r}{did_you_mean(value, KINDS)}; kinds: {', '.join(KINDS)}"))
     if sort not in SORT_KEYS:
         fail(UsageError(f"--sort: {sort!r} is not one of {', '.join(SORT_KEYS)}"))
     known_tags = {t for e in store.events for t in e.tags}
@@ -358,9 +350,7 @@ def list_events(
 
 
 @app.command()
-def show(
-    ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]
-) -> None:
+def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]) -> None:
     """Everything about one event, with its sources and related events."""
     from timeline.errors import NotFoundError
     from timeline.render import event_detail
@@ -459,6 +449,109 @@ def stats(
     from timeline.render import stats_table
 
     _console().print(stats_table(events, by))
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+@app.command("export")
+def export_events(
+    ctx: typer.Context,
+    company: CompanyOpt = None,
+    all_companies: AllCompaniesOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    on: OnOpt = None,
+    within: WithinOpt = False,
+    tag: TagOpt = None,
+    kind: KindOpt = None,
+    search: SearchOpt = None,
+    sort: SortOpt = "date",
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    format_name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--format",
+            "-F",
+            help="markdown (default), json, csv, ics, mermaid, html or timelinejs.",
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    title: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--title", help="Document title (default: describes the filters)."),
+    ] = None,
+    details: Annotated[bool, typer.Option("--details", help="Markdown: add each summary.")] = False,
+    layout: Annotated[str, typer.Option("--layout", help="Markdown: list (default) or table.")] = "list",
+    mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Markdown: add a Mermaid diagram after the title.")
+    ] = False,
+) -> None:
+    """Export the events that match as Markdown, JSON, CSV, iCalendar, Mermaid, HTML or TimelineJS."""
+    from timeline.exporters import DEFAULT_TITLE, EXPORTERS, ExportOptions, by_extension, export
+    from timeline.query import describe
+
+    choices = ", ".join(EXPORTERS)
+    if format_name is not None:
+        if format_name not in EXPORTERS:
+            fail(UsageError(f"--format: unknown format {format_name!r}; formats: {choices}"))
+        chosen = format_name
+    elif output is not None:
+        found = by_extension(output)
+        if found is None:
+            fail(
+                UsageError(
+                    f"--output: cannot tell the format from {output.name!r}; use --format with one of: {choices}"
+                )
+            )
+        chosen = found.name
+    else:
+        chosen = "markdown"
+    if layout not in ("list", "table"):
+        fail(UsageError(f"--layout: {layout!r} is not one of list, table"))
+    location = locate(ctx)
+    if output is not None:
+        from timeline.store import store_files
+
+        target = output.resolve()
+        if any(target == f.resolve() for f in store_files(location.path)):
+            fail(UsageError(f"--output: {output} is the store being read; choose another file"))
+    store = open_store(ctx)
+    query = build_query(
+        store, company, all_companies, since, until, on, within, tag, kind, search, sort, reverse, limit
+    )
+    events = select_events(store, query)
+    described = describe(query)
+    options = ExportOptions(
+        title=title or (f"{DEFAULT_TITLE} — {described}" if described else DEFAULT_TITLE),
+        today=today(),
+        details=details,
+        layout=layout,
+        mermaid=mermaid,
+    )
+    text = export(chosen, events, options)
+    if output is None:
+        if sys.stdout.isatty():
+            text = _visible_lines(text)
+        sys.stdout.write(text)
+        return
+    from timeline.fileio import atomic_write
+
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except TimelineError as error:
+        fail(error)
+    sys.stderr.write(f"wrote {_count(len(events), 'event')} as {chosen} to {_visible(str(output))}\n")
+
+
+def _visible_lines(text: str) -> str:
+    from timeline.text import visible
+
+    return visible(text, keep_newlines=True)
 
 
 def main() -> None:

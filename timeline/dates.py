@@ -170,13 +170,9 @@ def _parse_part(text: str, whole: str) -> PartialDate:
     if day is not None and month is not None:
         days = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days:
-            raise DateSyntaxError(
-                f"invalid date {whole!r}: {MONTH_NAMES[month]} {year} has {days} days, not {day}"
-            )
+            raise DateSyntaxError(f"invalid date {whole!r}: {MONTH_NAMES[month]} {year} has {days} days, not {day}")
     qualifier = match["q"] or ""
-    return PartialDate(
-        year, month, day, qualifier in "~%" and qualifier != "", qualifier in "?%" and qualifier != ""
-    )
+    return PartialDate(year, month, day, qualifier in "~%" and qualifier != "", qualifier in "?%" and qualifier != "")
 
 
 def parse_event_date(value: str) -> EventDate:
@@ -288,11 +284,7 @@ def parse_period(text: str, today: date) -> Period:
             if unit in ("day", "week", "month", "year"):
                 day = _days_ago(today, int(words[0]), unit)
                 return Period(day, day)
-        if (
-            len(words) == 2
-            and words[0] in ("last", "this")
-            and words[1] in ("week", "month", "quarter", "year")
-        ):
+        if len(words) == 2 and words[0] in ("last", "this") and words[1] in ("week", "month", "quarter", "year"):
             return _relative_period(words[0], words[1], today)
         if len(words) == 2 and (month := _month_number(words[0])) and re.fullmatch(r"\d{4}", words[1]):
             return _month_period(int(words[1]), month)

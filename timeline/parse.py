@@ -26,9 +26,7 @@ EVENT_KEYS = ("id", "date", "title", "companies", "kind", "tags", "summary", "so
 SOURCE_KEYS = ("url", "title", "publisher")
 
 _T = "tag:yaml.org,2002:"
-STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (
-    _T + t for t in ("str", "int", "float", "bool", "null", "timestamp")
-)
+STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 SEQ, MAP = _T + "seq", _T + "map"
 _ALLOWED_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, SEQ, MAP}
 _TYPE_WORDS = {INT: "a number", FLOAT: "a number", BOOL: "a yes/no value", NULL: "empty", TIMESTAMP: "a date"}
@@ -84,9 +82,7 @@ class Walker:
         if node.tag in _TYPE_WORDS:
             shown = visible(str(node.value))
             hint = "" if node.tag == NULL else f'; quote it to mean the text: "{shown}"'
-            self.error(
-                node, f"{what} must be text, but YAML reads {shown!r} as {_TYPE_WORDS[node.tag]}{hint}"
-            )
+            self.error(node, f"{what} must be text, but YAML reads {shown!r} as {_TYPE_WORDS[node.tag]}{hint}")
             return None
         self._bad_type(node, what, "text")
         return None
@@ -144,9 +140,7 @@ def parse_top(walker: Walker, root: Node | None, path: Path) -> Parsed:
     if root is None:
         if not walker.findings:
             walker.findings.append(
-                Finding(
-                    walker.label, 1, 1, "error", "the store is empty; it needs version, companies and events"
-                )
+                Finding(walker.label, 1, 1, "error", "the store is empty; it needs version, companies and events")
             )
         return parsed
     top = walker.mapping(root, TOP_KEYS, "the store")
@@ -157,9 +151,7 @@ def parse_top(walker: Walker, root: Node | None, path: Path) -> Parsed:
             walker.error(root, f"missing top-level key {key!r}")
     version = top.get("version")
     if version is not None and not (version.tag == INT and version.value.strip() == "1"):
-        walker.error(
-            version, f"unsupported store version {visible(str(version.value))!r}; this tool reads version 1"
-        )
+        walker.error(version, f"unsupported store version {visible(str(version.value))!r}; this tool reads version 1")
     if "companies" in top:
         for node in walker.sequence(top["companies"], "companies") or ():
             company = _parse_company(walker, node)
@@ -199,25 +191,19 @@ def build_registry(walker: Walker, parsed: list[Parsed]) -> Registry:
                     line = first.node.start_mark.line + 1
                     walker.error(
                         raw.node,
-                        f"company {visible(raw.company.name)!r} is defined differently at "
-                        f"{first.label}:{line}",
+                        f"company {visible(raw.company.name)!r} is defined differently at {first.label}:{line}",
                     )
                 elif first.label == raw.label:
                     walker.error(raw.node, f"company {visible(raw.company.name)!r} is listed twice")
                 continue
             clash = next(
-                (
-                    claimed[fold_name(n)]
-                    for n in (raw.company.name, *raw.company.aliases)
-                    if fold_name(n) in claimed
-                ),
+                (claimed[fold_name(n)] for n in (raw.company.name, *raw.company.aliases) if fold_name(n) in claimed),
                 None,
             )
             if clash is not None:
                 walker.error(
                     raw.node,
-                    f"name {visible(clash[0])!r} already belongs to company "
-                    f"{visible(clash[1].company.name)!r}",
+                    f"name {visible(clash[0])!r} already belongs to company {visible(clash[1].company.name)!r}",
                 )
                 continue
             chosen[key] = raw
@@ -294,9 +280,7 @@ def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
         or related is None
     ):
         return None
-    return Event(
-        event_id, event_date, title, companies, kind, tags, summary, sources, tuple(r for r, _ in related)
-    )
+    return Event(event_id, event_date, title, companies, kind, tags, summary, sources, tuple(r for r, _ in related))
 
 
 def _parse_id(walker: Walker, node: Node) -> str | None:
@@ -362,9 +346,7 @@ def _parse_tags(walker: Walker, node: Node) -> tuple[str, ...] | None:
         return None
     for tag, item in tags:
         if not TAG_RE.fullmatch(tag):
-            walker.error(
-                item, f"invalid tag {visible(tag)!r}: tags are lower-case slugs like 'cloud' or 'ai-safety'"
-            )
+            walker.error(item, f"invalid tag {visible(tag)!r}: tags are lower-case slugs like 'cloud' or 'ai-safety'")
             return None
     return tuple(dict.fromkeys(t for t, _ in tags))
 

@@ -63,9 +63,7 @@ def event_table(events: Sequence[Event]) -> Table:
     table.add_column("Kind", style="dim", overflow="fold")
     table.add_column("Title", overflow="fold", ratio=1)
     for event in events:
-        table.add_row(
-            event.date.short(), companies_text(event.companies), event.kind, Text(visible(event.title))
-        )
+        table.add_row(event.date.short(), companies_text(event.companies), event.kind, Text(visible(event.title)))
     return table
 
 
@@ -104,9 +102,7 @@ class TimelineView:
                     yield Text("")
                 year = group[0]
                 label = f" {year} "
-                yield Text.assemble(
-                    ("━━", rail), (label, "bold"), ("━" * max(0, width - len(label) - 2), rail)
-                )
+                yield Text.assemble(("━━", rail), (label, "bold"), ("━" * max(0, width - len(label) - 2), rail))
             if group != heading:
                 heading = group
                 yield Text.assemble(("  ", ""), (group[1], "bold underline"))
@@ -123,13 +119,9 @@ class TimelineView:
                 date_cells = [shown_date] + [""] * (len(body_lines) - 1)
             for index, line in enumerate(body_lines):
                 yield Segment("  ")
-                yield Segment(
-                    marker if index == 0 else "│", Style(color="cyan", bold=True) if index == 0 else rail
-                )
+                yield Segment(marker if index == 0 else "│", Style(color="cyan", bold=True) if index == 0 else rail)
                 yield Segment(" ")
-                yield Segment(
-                    date_cells[index].ljust(date_width), Style(color="yellow") if index == 0 else None
-                )
+                yield Segment(date_cells[index].ljust(date_width), Style(color="yellow") if index == 0 else None)
                 yield Segment("  ")
                 yield from line
                 yield Segment.line()
@@ -213,9 +205,7 @@ def counts_table(title: str, counts: Counter[str]) -> Table:
     table.add_column("")
     top = max(counts.values(), default=1)
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        table.add_row(
-            Text(visible(name)), str(count), Text(BAR * max(1, round(20 * count / top)), style="cyan")
-        )
+        table.add_row(Text(visible(name)), str(count), Text(BAR * max(1, round(20 * count / top)), style="cyan"))
     return table
 
 

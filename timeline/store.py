@@ -119,9 +119,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                     continue
                 if event.id in nodes:
                     label, first = nodes[event.id]
-                    walker.error(
-                        node, f"duplicate id {event.id!r} (first at {label}:{first.start_mark.line + 1})"
-                    )
+                    walker.error(node, f"duplicate id {event.id!r} (first at {label}:{first.start_mark.line + 1})")
                     continue
                 nodes[event.id] = (part.label, node)
                 events.append(event)

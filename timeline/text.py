@@ -33,9 +33,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
             out.append(char)
         elif char == "\t":
             out.append(" ")
-        elif not char.isprintable() and (
-            unicodedata.category(char) in _CONTROL_CATEGORIES or char in "\n\r\x0b\x0c"
-        ):
+        elif not char.isprintable() and (unicodedata.category(char) in _CONTROL_CATEGORIES or char in "\n\r\x0b\x0c"):
             out.append(_escape_char(char))
         else:
             out.append(char)
@@ -69,8 +67,7 @@ def json_text(value: object) -> str:
     if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
         return text
     return "".join(
-        c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else _surrogates(c)
-        for c in text
+        c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else _surrogates(c) for c in text
     )
 
 

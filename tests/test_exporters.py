@@ -1,0 +1,323 @@
+"""Every format, parsed back with a real parser: same events, exact titles, nothing injected."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import DATA, Runner
+from golden import check_golden
+
+from timeline.exporters import EXPORTERS
+from timeline.store import load
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = DATA / "hostile_export.yaml"
+EXPORTERS_BY_EXT = {e.extension: e.name for e in EXPORTERS.values()}
+SHIPPED = ROOT / "events.yaml"
+STORES = [pytest.param(HOSTILE, id="hostile"), pytest.param(SHIPPED, id="shipped")]
+
+
+def titles(store: Path) -> list[str]:
+    return [e.title for e in load(store).events]
+
+
+def exported(run: Runner, store: Path, *args: str) -> str:
+    """What the export command wrote to stdout, byte for byte (CRLF kept)."""
+    result = run("-f", str(store), "export", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout_bytes.decode("utf-8")
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _inline_text(token: object) -> str:
+    children = getattr(token, "children", None) or []
+    return "".join(
+        c.content if c.type in ("text", "code_inline") else " " if c.type == "softbreak" else "" for c in children
+    )
+
+
+def parse_markdown(text: str) -> tuple[list[str], list[list[str]], object]:
+    """(plain text of each top-level bullet, rows of each table, tokens)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    bullets: list[str] = []
+    rows: list[list[str]] = []
+    depth = 0
+    row: list[str] | None = None
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            depth += 1
+            if depth == 1:
+                bullets.append("")
+        elif token.type == "list_item_close":
+            depth -= 1
+        elif token.type == "inline" and depth == 1 and tokens[index - 2].type == "list_item_open":
+            bullets[-1] = _inline_text(token)
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(_inline_text(token))
+        elif token.type == "tr_close" and row is not None:
+            rows.append(row)
+            row = None
+    return bullets, rows, tokens
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_markdown_list_parses_back(run: Runner, store: Path) -> None:
+    text = exported(run, store, "--details")
+    bullets, rows, tokens = parse_markdown(text)
+    expected = titles(store)
+    assert len(bullets) == len(expected)
+    for bullet, title in zip(bullets, sorted(expected, key=expected.index), strict=True):
+        assert title in bullet
+    assert not rows
+    kinds = [t.type for t in tokens]  # type: ignore[attr-defined]
+    assert kinds.count("heading_open") == 1 + len({e.date.first_day.year for e in load(store).events})
+    assert "html_inline" not in kinds and "html_block" not in kinds
+    links = [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "link_open"]  # type: ignore[attr-defined]
+    assert len(links) == sum(len(e.sources) for e in load(store).events)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_markdown_table_parses_back(run: Runner, store: Path) -> None:
+    bullets, rows, _ = parse_markdown(exported(run, store, "--layout", "table", "--details"))
+    events = load(store).events
+    body = [r for r in rows if r[0] != "Date"]
+    assert not bullets
+    assert [r[3] for r in body] == [e.title for e in events]
+    assert all(len(r) == 6 for r in rows)
+
+
+def test_markdown_title_and_mermaid_block(run: Runner) -> None:
+    text = exported(run, HOSTILE, "--mermaid", "--title", "# My [title] | x")
+    _, _, tokens = parse_markdown(text)
+    first_heading = tokens[1]  # type: ignore[index]
+    assert _inline_text(first_heading) == "# My [title] | x"
+    fences = [t for t in tokens if t.type == "fence"]  # type: ignore[attr-defined]
+    assert len(fences) == 1
+    assert fences[0].info == "mermaid"
+    assert fences[0].content.startswith("timeline\n")
+
+
+def test_markdown_default_title_describes_the_filters(run: Runner, sample: Path) -> None:
+    text = exported(run, sample, "-c", "EXMP", "--since", "2026-04", "--until", "2026-06")
+    assert text.splitlines()[0] == "# AI industry timeline — Example Corp, 2026-04-01 to 2026-06-30"
+
+
+# --- JSON, TimelineJS ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_json_parses_back(run: Runner, store: Path) -> None:
+    document = json.loads(exported(run, store, "-F", "json"))
+    assert document["count"] == len(document["events"]) == len(titles(store))
+    assert [e["title"] for e in document["events"]] == titles(store)
+    listed = json.loads(run("-f", str(store), "list", "--json").stdout)
+    assert document["events"] == listed
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_timelinejs_parses_back(run: Runner, store: Path) -> None:
+    import html
+
+    document = json.loads(exported(run, store, "-F", "timelinejs"))
+    events = load(store).events
+    slides = document["events"]
+    assert [html.unescape(s["text"]["headline"]) for s in slides] == [e.title for e in events]
+    for slide, event in zip(slides, events, strict=True):
+        assert slide["unique_id"] == event.id
+        known = {"year": event.date.start.year, "month": event.date.start.month, "day": event.date.start.day}
+        assert slide["start_date"] == {k: v for k, v in known.items() if v is not None}
+        assert ("display_date" in slide) == (event.date.approximate or event.date.uncertain)
+        assert "<script" not in slide["text"]["text"]
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_csv_parses_back(run: Runner, store: Path) -> None:
+    text = exported(run, store, "-F", "csv")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    events = load(store).events
+    assert len(rows) == len(events)
+    for row, event in zip(rows, events, strict=True):
+        expected = "'" + event.title if event.title.startswith(("=", "+", "-", "@")) else event.title
+        assert row["title"] == expected
+        assert row["companies"] == "; ".join(event.companies)
+        assert row["start"] == event.date.first_day.isoformat()
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert "\r\n" in text
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_ics_parses_back(run: Runner, store: Path) -> None:
+    from icalendar import Calendar
+
+    text = exported(run, store, "-F", "ics")
+    calendar = Calendar.from_ical(text)
+    entries = list(calendar.walk("VEVENT"))
+    events = load(store).events
+    assert len(entries) == len(events)
+    for entry, event in zip(entries, events, strict=True):
+        summary = str(entry["SUMMARY"])
+        assert summary.startswith(event.title)
+        exact = event.date.precision == "day" and not (event.date.approximate or event.date.uncertain)
+        assert summary == (event.title if exact else f"{event.title} ({event.date.short()})")
+        assert str(entry["UID"]) == f"{event.id}@timeline"
+        assert entry.decoded("DTSTART") == event.date.first_day
+        assert event.date.describe() in str(entry["DESCRIPTION"])
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+# --- Mermaid -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_mermaid_structure(run: Runner, store: Path) -> None:
+    text = exported(run, store, "-F", "mermaid")
+    lines = text.splitlines()
+    events = load(store).events
+    assert lines[0] == "timeline"
+    assert len([line for line in lines if line.startswith("    title ")]) == 1
+    sections = [line for line in lines if line.startswith("    section ")]
+    assert sections == [f"    section {y}" for y in sorted({e.date.first_day.year for e in events})]
+    event_lines = [line for line in lines if line.startswith("        ")]
+    assert len(event_lines) == len(events)
+    for line in event_lines:
+        assert line.count(":") == 1, line  # only the separator; text colons are entities
+        _period, text_part = line.strip().split(" : ")
+        assert not text_part.lower().startswith(("section", "title", "timeline"))
+        assert "#" not in text_part.replace("#58;", "").replace("#35;", "").replace("#59;", "").replace(
+            "#37;", ""
+        ).replace("#60;", "").replace("#62;", "").replace("#38;", "").replace("#96;", "") or re.search(
+            r"#\d+;", text_part
+        )
+    assert len(lines) == 2 + len(sections) + len(events)
+
+
+# --- HTML ----------------------------------------------------------------------------------------------
+
+
+class _Events(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: list[str] = []
+        self.tags: list[str] = []
+        self.links: list[str] = []
+        self.external: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        attributes = dict(attrs)
+        if tag == "h3" and attributes.get("class") == "title":
+            self._in_title = True
+            self.titles.append("")
+        if tag == "a":
+            self.links.append(attributes.get("href") or "")
+        self.external += [
+            f"{tag}.{k}" for k, _ in attrs if k in ("src", "srcset", "action", "formaction") or k.startswith("on")
+        ]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h3":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.titles[-1] += data
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_html_parses_back(run: Runner, store: Path) -> None:
+    page = exported(run, store, "-F", "html")
+    parser = _Events()
+    parser.feed(page)
+    events = load(store).events
+    assert parser.titles == [e.title for e in events]
+    assert "script" not in parser.tags and "img" not in parser.tags and "b" not in parser.tags
+    assert parser.links == [s.url for e in events for s in e.sources]
+    assert 'http-equiv="Content-Security-Policy"' in page
+    assert parser.external == []
+
+
+# --- the export command -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(EXPORTERS))
+def test_golden_files(run: Runner, sample: Path, name: str) -> None:
+    text = exported(run, sample, "-F", name, "--details")
+    suffix = EXPORTERS[name].extension or ".json"
+    check_golden(f"exports/sample-{name}{suffix}", text)
+
+
+def test_output_is_deterministic_under_a_pinned_today(run: Runner, sample: Path) -> None:
+    for name in EXPORTERS:
+        assert exported(run, sample, "-F", name) == exported(run, sample, "-F", name)
+    later = run("-f", str(sample), "export", "-F", "ics", env={"TIMELINE_NOW": "2027-01-01"}).stdout
+    assert "DTSTAMP:20270101T000000Z" in later
+
+
+@pytest.mark.parametrize(
+    ("filename", "check"),
+    [
+        ("out.md", lambda t: t.startswith("# AI industry timeline")),
+        ("out.json", lambda t: json.loads(t)["count"] == 7),
+        ("out.csv", lambda t: t.startswith("id,date,start")),
+        ("out.ics", lambda t: t.startswith("BEGIN:VCALENDAR")),
+        ("out.mmd", lambda t: t.startswith("timeline\n")),
+        ("out.html", lambda t: t.startswith("<!doctype html>")),
+    ],
+)
+def test_format_follows_the_extension(
+    run: Runner, sample: Path, tmp_path: Path, filename: str, check: Callable[[str], bool]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / filename
+    result = run("-f", str(sample), "export", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"wrote 7 events as {EXPORTERS_BY_EXT[target.suffix]} to {target}\n"
+    assert check(target.read_text())
+    assert [p.name for p in folder.iterdir()] == [filename]  # no temporary file left
+
+
+def test_unknown_format_or_extension_lists_the_formats(run: Runner, sample: Path, tmp_path: Path) -> None:
+    for args in (["-F", "pdf"], ["-o", str(tmp_path / "x.pdf")]):
+        result = run("-f", str(sample), "export", *args)
+        assert result.exit_code == 2
+        assert "markdown, json, csv, ics, mermaid, html, timelinejs" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_export_refuses_to_overwrite_the_store(run: Runner, sample: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.md"
+    store.write_bytes(sample.read_bytes())
+    before = store.read_bytes()
+    result = run("-f", str(store), "export", "-o", str(store))
+    assert result.exit_code == 2
+    assert "is the store being read" in result.stderr
+    assert store.read_bytes() == before
+
+
+def test_timelinejs_by_name_to_a_file(run: Runner, sample: Path, tmp_path: Path) -> None:
+    target = tmp_path / "timeline.json"
+    assert run("-f", str(sample), "export", "-F", "timelinejs", "-o", str(target)).exit_code == 0
+    assert "events" in json.loads(target.read_text())

@@ -1,0 +1,126 @@
+"""One self-contained HTML page: inline CSS, no scripts, no external requests, all data escaped.
+
+A Content-Security-Policy forbids anything but the inline style, so even a hostile store cannot
+make the page fetch or run anything. Readable on a phone (fluid layout) and in print.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from html import escape
+
+from timeline.exporters import ExportOptions, group_by_year
+from timeline.model import Event
+
+# Hex twins of the terminal palette in render.py (same index for the same company).
+CHIP_COLOURS = (
+    "#1e6fd9",
+    "#b86e00",
+    "#15803d",
+    "#a21caf",
+    "#8a6d00",
+    "#0e7490",
+    "#b91c1c",
+    "#6d28d9",
+    "#047857",
+    "#be185d",
+    "#2563eb",
+    "#c2410c",
+)
+
+STYLE = """
+:root { color-scheme: light dark; --rail: #c9ced6; --muted: #5b6370; --bg: #fff; --fg: #1d2330; }
+@media (prefers-color-scheme: dark) { :root { --rail: #3a4150; --muted: #a0a8b8; --bg: #12151c; --fg: #e8ebf1; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       background: var(--bg); color: var(--fg); }
+main { max-width: 52rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
+.meta { color: var(--muted); margin: 0 0 2rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--rail); }
+ol.events { list-style: none; margin: 0; padding: 0 0 0 1.25rem; border-left: 2px solid var(--rail); }
+li.event { position: relative; margin: 0 0 1.25rem; padding-left: .75rem; break-inside: avoid; }
+li.event::before { content: ""; position: absolute; left: -1.25rem; top: .45rem; width: .7rem; height: .7rem;
+                   margin-left: -5px; border-radius: 50%; background: var(--fg); }
+li.event.inexact::before { background: var(--bg); border: 2px solid var(--fg); }
+.date { font-weight: 600; font-variant-numeric: tabular-nums; }
+.precision { color: var(--muted); font-size: .85rem; }
+h3.title { font-size: 1.05rem; margin: .1rem 0 .35rem; overflow-wrap: anywhere; }
+.chips { margin: 0 0 .35rem; display: flex; flex-wrap: wrap; gap: .35rem; }
+.chip { border: 1px solid var(--c); color: var(--c); border-radius: 999px; padding: 0 .55rem; font-size: .85rem; }
+.kind { color: var(--muted); font-size: .85rem; }
+.summary { margin: .35rem 0; overflow-wrap: anywhere; white-space: pre-line; }
+.sources { margin: .25rem 0 0; padding: 0; list-style: none; font-size: .9rem; }
+.sources a { color: inherit; overflow-wrap: anywhere; }
+@media print {
+  body { font-size: 11pt; background: #fff; color: #000; }
+  .sources a::after { content: " (" attr(href) ")"; color: #444; }
+  h2 { break-after: avoid; }
+}
+""".strip()
+
+
+def chip_colour(name: str) -> str:
+    return CHIP_COLOURS[zlib.crc32(name.encode()) % len(CHIP_COLOURS)]
+
+
+def _event(event: Event) -> str:
+    exact = event.date.precision == "day" and not (event.date.approximate or event.date.uncertain)
+    chips = "".join(
+        f'<span class="chip" style="--c:{chip_colour(name)}">{escape(name)}</span>' for name in event.companies
+    )
+    parts = [
+        f'<li class="event{"" if exact else " inexact"}" id="{escape(event.id)}">',
+        f'<div class="date"><time datetime="{event.date.first_day.isoformat()}">{escape(event.date.long())}</time>'
+        + ("" if exact else f' <span class="precision">({escape(event.date.describe())})</span>')
+        + "</div>",
+        f'<h3 class="title">{escape(event.title)}</h3>',
+        f'<p class="chips">{chips} <span class="kind">{escape(event.kind)}</span></p>',
+    ]
+    if event.summary:
+        parts.append(f'<p class="summary">{escape(event.summary)}</p>')
+    if event.sources:
+        links = "".join(
+            f'<li><a href="{escape(s.url)}" rel="noopener noreferrer">'
+            f"{escape(s.title or s.publisher or s.url)}</a>"
+            + (f" — {escape(s.publisher)}" if s.title and s.publisher else "")
+            + "</li>"
+            for s in event.sources
+        )
+        parts.append(f'<ul class="sources">{links}</ul>')
+    parts.append("</li>")
+    return "\n".join(parts)
+
+
+def export(events: Sequence[Event], options: ExportOptions) -> str:
+    title = escape(options.title)
+    count = f"{len(events)} event{'' if len(events) == 1 else 's'}"
+    body = []
+    for year, group in group_by_year(events):
+        body.append(f'<section class="year"><h2 id="y{year}">{year}</h2>\n<ol class="events">')
+        body += [_event(e) for e in group]
+        body.append("</ol></section>")
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            '<meta name="referrer" content="no-referrer">',
+            f"<title>{title}</title>",
+            f"<style>\n{STYLE}\n</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            f"<h1>{title}</h1>",
+            f'<p class="meta">{count} · generated {options.today.isoformat()} by timeline</p>',
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

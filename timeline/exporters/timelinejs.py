@@ -1,0 +1,49 @@
+"""TimelineJS3 JSON, for the Knight Lab viewer: dates carry only the parts that are known."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from timeline.dates import PartialDate
+from timeline.exporters import ExportOptions
+from timeline.model import Event
+
+
+def _date(part: PartialDate) -> dict[str, int]:
+    known = {"year": part.year}
+    if part.month is not None:
+        known["month"] = part.month
+    if part.day is not None:
+        known["day"] = part.day
+    return known
+
+
+def _text(event: Event) -> str:
+    paragraphs = [f"<p>{html.escape(', '.join(event.companies))} · {html.escape(event.kind)}</p>"]
+    if event.summary:
+        paragraphs.append(f"<p>{html.escape(event.summary)}</p>")
+    for source in event.sources:
+        label = html.escape(source.publisher or source.title or source.url)
+        paragraphs.append(f'<p><a href="{html.escape(source.url)}" rel="noopener noreferrer">{label}</a></p>')
+    return "".join(paragraphs)
+
+
+def export(events: Sequence[Event], options: ExportOptions) -> str:
+    slides = []
+    for event in events:
+        slide: dict[str, object] = {
+            "unique_id": event.id,
+            "start_date": _date(event.date.start),
+            "text": {"headline": html.escape(event.title), "text": _text(event)},
+            "group": html.escape(event.companies[0]),
+            "autolink": False,
+        }
+        if event.date.end is not None:
+            slide["end_date"] = _date(event.date.end)
+        if event.date.approximate or event.date.uncertain:
+            slide["display_date"] = event.date.short()
+        slides.append(slide)
+    document = {"title": {"text": {"headline": html.escape(options.title), "text": ""}}, "events": slides}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
