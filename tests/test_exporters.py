@@ -11,11 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DATA, Runner
-from golden import check_golden
 
 from timeline.exporters import EXPORTERS
 from timeline.store import load
+
+from conftest import DATA, Runner
+from golden import check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = DATA / "hostile_export.yaml"

@@ -10,13 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Runner, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline import __version__
 from timeline.errors import TimelineError
 from timeline.store import load, load_text, packaged_store
+
+from conftest import Runner, write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Runner, write
 
 from timeline.errors import StoreError
 from timeline.store import load, load_text
+
+from conftest import Runner, write
 
 HEAD = """version: 1
 companies:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, Runner
 from golden import check_golden
 
