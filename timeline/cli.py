@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -35,11 +34,13 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Settings:
-    """What the global options and the environment decided, shared by every command."""
+    """What the global options decided, shared by every command."""
 
-    file: str | None
+    __slots__ = ("file",)
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
 
 
 def _console(stderr: bool = False) -> Console:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Precision = Literal["year", "month", "day"]
 
@@ -30,8 +29,7 @@ class DateSyntaxError(ValueError):
     """A date text that cannot be read; the message quotes it and says what is wrong."""
 
 
-@dataclass(frozen=True, slots=True)
-class PartialDate:
+class PartialDate(NamedTuple):
     """A calendar date known to year, month or day precision, possibly qualified."""
 
     year: int
@@ -92,8 +90,7 @@ class PartialDate:
         return self._mark(str(self.year))
 
 
-@dataclass(frozen=True, slots=True)
-class EventDate:
+class EventDate(NamedTuple):
     """A single partial date or an interval ``START/END`` of two of them."""
 
     start: PartialDate
@@ -190,8 +187,7 @@ def parse_event_date(value: str) -> EventDate:
 # --- user date expressions -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """A closed range of days, as a user date expression means it."""
 
     first: date

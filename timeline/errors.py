@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class TimelineError(Exception):
@@ -30,8 +30,7 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One validation problem, located in a file (1-based line and column)."""
 
     path: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeline.dates import EventDate
 from timeline.text import fold_name
@@ -25,8 +25,7 @@ KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a fact comes from."""
 
     url: str
@@ -34,8 +33,7 @@ class Source:
     publisher: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Company:
+class Company(NamedTuple):
     """A registered organisation; ``parent`` is the canonical name of its owner, if any."""
 
     name: str
@@ -43,8 +41,7 @@ class Company:
     parent: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One dated thing that happened. Companies are canonical names."""
 
     id: str
@@ -63,24 +60,24 @@ class Event:
         return (self.date.first_day, self.date.last_day, self.id)
 
 
-@dataclass(frozen=True)
 class Registry:
     """The companies of a store, resolvable by name or alias after normalisation."""
 
-    companies: tuple[Company, ...]
-    _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
-    _children: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_by_key", "_children", "companies")
 
-    def __post_init__(self) -> None:
-        by_key: dict[str, str] = {}
+    def __init__(self, companies: tuple[Company, ...]) -> None:
+        self.companies = companies
+        self._by_key: dict[str, str] = {}
         children: dict[str, list[str]] = {}
-        for company in self.companies:
+        for company in companies:
             for name in (company.name, *company.aliases):
-                by_key.setdefault(fold_name(name), company.name)
+                self._by_key.setdefault(fold_name(name), company.name)
             if company.parent is not None:
                 children.setdefault(company.parent, []).append(company.name)
-        object.__setattr__(self, "_by_key", by_key)
-        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        self._children = {k: tuple(v) for k, v in children.items()}
+
+    def __repr__(self) -> str:
+        return f"Registry({self.companies!r})"
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name`` or one of its aliases, or None."""

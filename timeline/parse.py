@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeline.dates import DateSyntaxError, EventDate, parse_event_date
 from timeline.errors import Finding
@@ -118,21 +117,22 @@ class Walker:
         return out
 
 
-@dataclass
-class RawCompany:
+class RawCompany(NamedTuple):
     company: Company
     label: str
     node: Node
 
 
-@dataclass
 class Parsed:
     """One file's companies and event nodes, before names are resolved."""
 
-    label: str
-    path: Path
-    companies: list[RawCompany] = field(default_factory=list)
-    events: list[Node] = field(default_factory=list)
+    __slots__ = ("companies", "events", "label", "path")
+
+    def __init__(self, label: str, path: Path) -> None:
+        self.label = label
+        self.path = path
+        self.companies: list[RawCompany] = []
+        self.events: list[Node] = []
 
 
 def parse_top(walker: Walker, root: Node | None, path: Path) -> Parsed:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from timeline.model import Event, Registry
 
@@ -13,8 +12,7 @@ SortKey = Literal["date", "title", "company"]
 SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "company")
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """What a user asked for. Company names are canonical; dates are inclusive days.
 
     An event's date is the span from its earliest to its latest possible day. By default a

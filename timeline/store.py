@@ -7,10 +7,9 @@ the store is, merges a folder's files, and turns findings into a Store or a Stor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeline.errors import Finding, NotFoundError, StoreError
 from timeline.model import Event, Registry
@@ -27,8 +26,7 @@ STORE_NAME = "events.yaml"
 # --- where the store is ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StoreLocation:
+class StoreLocation(NamedTuple):
     """The store a command works on, and whether it is the read-only packaged default."""
 
     path: Path
@@ -69,14 +67,13 @@ def store_files(path: Path) -> list[Path]:
 # --- the loaded store --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Store:
+class Store(NamedTuple):
     """A validated store: events in chronological order and the company registry."""
 
     events: tuple[Event, ...]
     registry: Registry
     files: tuple[Path, ...] = ()
-    warnings: tuple[Finding, ...] = field(default=(), compare=False)
+    warnings: tuple[Finding, ...] = ()
 
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)

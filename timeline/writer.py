@@ -16,9 +16,9 @@ import signal
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import NamedTuple
 
 from timeline.dates import DateSyntaxError, parse_event_date
 from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
@@ -41,8 +41,7 @@ LOCK_TIMEOUT = 10.0
 EVENT_ORDER = ("id", "date", "title", "companies", "kind", "tags", "summary", "sources", "related")
 
 
-@dataclass(frozen=True)
-class NewEvent:
+class NewEvent(NamedTuple):
     """What the user asked to add; text is taken exactly as given."""
 
     date: str
@@ -54,11 +53,10 @@ class NewEvent:
     summary: str | None = None
     related: tuple[str, ...] = ()
     id: str | None = None
-    new_companies: tuple[str, ...] = field(default=())
+    new_companies: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class AddResult:
+class AddResult(NamedTuple):
     event: Event
     inserted: str  # the YAML lines that were (or, in a dry run, would be) added
     written: bool

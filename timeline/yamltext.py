@@ -9,8 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeline.errors import WriteError
 
@@ -54,8 +53,7 @@ def date_scalar(text: str) -> str:
     return text if _DATE_TEXT.fullmatch(text) else quote(text)
 
 
-@dataclass(frozen=True, slots=True)
-class ListStyle:
+class ListStyle(NamedTuple):
     """How a file writes its lists of mappings: where the dash and the keys sit."""
 
     dash_column: int = 2

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from timeline.model import Event
 
 DEFAULT_TITLE = "AI industry timeline"
 
 
-@dataclass(frozen=True, slots=True)
-class ExportOptions:
+class ExportOptions(NamedTuple):
     """What every exporter may use; ``today`` stands in for any clock (e.g. iCalendar DTSTAMP)."""
 
     title: str = DEFAULT_TITLE
@@ -31,8 +30,7 @@ class ExportOptions:
 ExportFunction = Callable[[Sequence[Event], ExportOptions], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Exporter:
+class Exporter(NamedTuple):
     name: str
     extension: str | None
     module: str

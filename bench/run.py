@@ -1,0 +1,341 @@
+"""Benchmark: whole-process timings of `timeline` against reference commands.
+
+    python bench/run.py [--runs 5] [--sizes 1000,10000,100000] [--out FILE]
+
+Generates seeded synthetic stores in a temporary folder, times each command as a whole process
+(median of --runs after one warm-up), records each process's peak memory, and prints a table of
+medians and ratios to two references measured in the same run:
+
+  HELLO     a one-command typer app that prints a line: the floor for any typer CLI;
+  PARSE(n)  python -c that imports yaml and parses the n-event file with CSafeLoader.
+
+It never fails a build: it is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+COMPANIES = [
+    "OpenAI",
+    "Microsoft",
+    "Google",
+    "Google DeepMind",
+    "Anthropic",
+    "Meta",
+    "Amazon",
+    "AWS",
+    "Nvidia",
+    "xAI",
+    "Mistral AI",
+    "DeepSeek",
+    "Inflection AI",
+    "Apple",
+    "Oracle",
+    "SoftBank",
+    "Cohere",
+    "AI21 Labs",
+    "Hugging Face",
+    "Stability AI",
+    "Midjourney",
+    "Perplexity",
+    "Character.AI",
+    "Adept",
+    "Databricks",
+    "Snowflake",
+    "IBM",
+    "Intel",
+    "AMD",
+    "TSMC",
+    "Samsung",
+    "Baidu",
+    "Alibaba",
+    "Tencent",
+    "ByteDance",
+    "Scale AI",
+    "CoreWeave",
+    "Salesforce",
+    "Runway",
+    "Aleph Alpha",
+]
+TAGS = [
+    "cloud",
+    "licensing",
+    "funding",
+    "models",
+    "chips",
+    "agents",
+    "safety",
+    "regulation",
+    "open-source",
+    "reasoning",
+    "multimodal",
+    "datacenter",
+    "antitrust",
+    "copyright",
+    "talent",
+    "enterprise",
+    "consumer",
+    "search",
+    "coding",
+    "robotics",
+    "voice",
+    "image",
+    "video",
+    "benchmark",
+    "partnership",
+    "ipo",
+    "board",
+    "compute",
+    "energy",
+    "europe",
+]
+KINDS = [
+    "partnership",
+    "investment",
+    "acquisition",
+    "funding",
+    "model-release",
+    "product-launch",
+    "conference",
+    "leadership",
+    "legal",
+    "policy",
+    "research",
+    "infrastructure",
+    "other",
+]
+WORDS = [
+    "model",
+    "launch",
+    "deal",
+    "cloud",
+    "chips",
+    "agent",
+    "safety",
+    "board",
+    "investment",
+    "partnership",
+    "research",
+    "data",
+    "centre",
+    "compute",
+    "training",
+    "release",
+    "platform",
+    "developer",
+    "enterprise",
+    "license",
+    "revenue",
+    "capacity",
+    "talent",
+    "policy",
+    "court",
+    "ruling",
+    "frontier",
+    "reasoning",
+    "open",
+    "weights",
+    "benchmark",
+    "inference",
+]
+
+
+def company_key(name: str) -> str:
+    return name.replace(" ", "-").replace(".", "").lower()
+
+
+def sentence(rng: random.Random, low: int, high: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    return " ".join(words).capitalize() + "."
+
+
+def make_store(n: int, seed: int = 2026) -> str:
+    rng = random.Random(seed + n)
+    lines = ["version: 1", "companies:"]
+    for name in COMPANIES:
+        lines.append(f"  - name: {name}")
+        lines.append(f"    aliases: [{company_key(name).upper()}]")
+    lines.append("events:")
+    for index in range(n):
+        year, month, day = rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28)
+        roll = rng.random()
+        if roll < 0.65:
+            date = f"{year}-{month:02d}-{day:02d}"
+        elif roll < 0.85:
+            date = f"{year}-{month:02d}" + rng.choice(["", "", "~"])
+        elif roll < 0.95:
+            date = f"{year}" + rng.choice(["", "~", "?"])
+        else:
+            date = f"{year}-{month:02d}-{day:02d}/{year}-{month:02d}-{min(28, day + rng.randint(1, 3)):02d}"
+        companies = rng.sample(COMPANIES, rng.randint(1, 3))
+        tags = rng.sample(TAGS, rng.randint(1, 4))
+        title = sentence(rng, 6, 11)[:-1]
+        lines += [
+            f"  - id: event-{index:06d}",
+            f"    date: {date}",
+            f"    title: {title}",
+            f"    companies: [{', '.join(companies)}]",
+            f"    kind: {rng.choice(KINDS)}",
+            f"    tags: [{', '.join(tags)}]",
+            "    summary: >",
+            f"      {sentence(rng, 10, 18)} {sentence(rng, 10, 18)}",
+            "    sources:",
+        ]
+        for source in range(rng.randint(1, 2)):
+            lines.append(
+                f"      - url: https://news.example.org/{year}/{month:02d}/{company_key(companies[0])}-{index}-{source}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+HELLO = """
+import typer
+app = typer.Typer()
+@app.command()
+def main() -> None:
+    print("hello")
+app()
+"""
+PARSE = "import sys, yaml; yaml.load(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)"
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    peak_mb: float
+
+
+def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    with open(os.devnull, "wb") as sink:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=sink, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"command failed: {' '.join(argv)}\n{error}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(name: str, argv: list[str], env: dict[str, str], cwd: Path, runs: int, before: object = None) -> Result:
+    """Median of ``runs`` after a warm-up; ``before`` (a callable) runs before each, untimed."""
+    times, peaks = [], []
+    for attempt in range(runs + 1):
+        if callable(before):
+            before()
+        seconds, peak = run_once(argv, env, cwd)
+        if attempt:
+            times.append(seconds)
+            peaks.append(peak)
+    result = Result(name, statistics.median(times), max(peaks))
+    print(f"  {name:<44} {result.seconds * 1000:9.1f} ms  {result.peak_mb:7.1f} MB", file=sys.stderr, flush=True)
+    return result
+
+
+def timeline_command() -> list[str]:
+    script = Path(sys.executable).with_name("timeline")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "timeline"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/latest.txt"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    tl = timeline_command()
+    work = Path(tempfile.mkdtemp(prefix="timeline-bench-"))
+    try:
+        cache = work / "cache"
+        env = dict(os.environ, XDG_CACHE_HOME=str(cache), TIMELINE_NOW="2026-11-26", COLUMNS="120")
+        env.pop("TIMELINE_NO_CACHE", None)
+        env.pop("TIMELINE_FILE", None)
+        (work / "empty").mkdir()
+        hello = work / "hello.py"
+        hello.write_text(HELLO)
+        print(f"benchmark: {args.runs} runs each (median), python {sys.version.split()[0]}", file=sys.stderr)
+        results: dict[str, Result] = {}
+
+        def add(result: Result) -> None:
+            results[result.name] = result
+
+        def clear_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        add(measure("HELLO", [sys.executable, str(hello)], env, work, args.runs))
+        add(measure("timeline --version", [*tl, "--version"], env, work, args.runs))
+        add(measure("timeline list (shipped store, cold)", [*tl, "list"], env, work / "empty", args.runs, clear_cache))
+        add(measure("timeline list (shipped store, warm)", [*tl, "list"], env, work / "empty", args.runs))
+        for n in sizes:
+            store = work / f"events-{n}.yaml"
+            store.write_text(make_store(n))
+            add(measure(f"PARSE({n})", [sys.executable, "-c", PARSE, str(store)], env, work, args.runs))
+            query = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
+            export = [*tl, "-f", str(store), "export", "--format", "markdown"]
+            add(measure(f"list -c --since ({n}, cold)", query, env, work, args.runs, clear_cache))
+            add(measure(f"list -c --since ({n}, warm)", query, env, work, args.runs))
+            add(measure(f"export markdown ({n}, cold)", export, env, work, args.runs, clear_cache))
+            add(measure(f"export markdown ({n}, warm)", export, env, work, args.runs))
+        report = render(results, sizes)
+        print(report)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(report)
+        print(f"(written to {args.out})", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render(results: dict[str, Result], sizes: list[int]) -> str:
+    hello = results["HELLO"].seconds
+    rows = ["| command | median ms | x HELLO | x PARSE(n) | peak MB |", "|---|---:|---:|---:|---:|"]
+    for name, result in results.items():
+        n = next((s for s in sizes if f"({s}" in name), None)
+        parse = results.get(f"PARSE({n})")
+        ratio_parse = f"{result.seconds / parse.seconds:.2f}" if parse and not name.startswith("PARSE") else ""
+        rows.append(
+            f"| {name} | {result.seconds * 1000:.1f} | {result.seconds / hello:.2f} | {ratio_parse} | {result.peak_mb:.1f} |"
+        )
+    checks = ["", "| target | measured | met |", "|---|---|---|"]
+
+    def check(label: str, value: float, limit: float, unit: str = "") -> None:
+        checks.append(f"| {label} <= {limit:.2f}{unit} | {value:.2f}{unit} | {'yes' if value <= limit else 'NO'} |")
+
+    check("--version / HELLO", results["timeline --version"].seconds / hello, 1.1)
+    check("list shipped (warm) / HELLO", results["timeline list (shipped store, warm)"].seconds / hello, 1.5)
+    check("list shipped (cold) / HELLO", results["timeline list (shipped store, cold)"].seconds / hello, 1.5)
+    for n in sizes:
+        parse = results[f"PARSE({n})"].seconds
+        for what in ("list -c --since", "export markdown"):
+            if n >= 10_000:
+                check(f"{what} ({n}, cold) / PARSE", results[f"{what} ({n}, cold)"].seconds / parse, 0.75)
+                warm = results[f"{what} ({n}, warm)"].seconds
+                checks.append(
+                    f"| {what} ({n}, warm) <= HELLO + 0.05 PARSE = {(hello + 0.05 * parse) * 1000:.0f} ms "
+                    f"| {warm * 1000:.0f} ms | {'yes' if warm <= hello + 0.05 * parse else 'NO'} |"
+                )
+        if n == 100_000:
+            peak = max(
+                results[f"{w} ({n}, {c})"].peak_mb
+                for w in ("list -c --since", "export markdown")
+                for c in ("cold", "warm")
+            )
+            check(f"peak memory ({n}) MB vs PARSE", peak, results[f"PARSE({n})"].peak_mb, " MB")
+    return "\n".join(rows + checks) + "\n"
+
+
+if __name__ == "__main__":
+    main()
