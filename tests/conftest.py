@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,8 +15,15 @@ DATA = Path(__file__).parent / "data"
 PINNED_TODAY = "2026-06-15"
 
 
+@pytest.fixture(params=["cached", "uncached"])
+def cache_mode(request: pytest.FixtureRequest) -> str:
+    """Every test runs with the store cache on and off: the cache must never change output."""
+    mode: str = request.param
+    return mode
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_mode: str) -> Iterator[Path]:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -23,6 +31,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("TIMELINE_NOW", PINNED_TODAY)
     for name in ("TIMELINE_FILE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TIMELINE_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
+    if cache_mode == "uncached":
+        monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -32,12 +42,33 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 Runner = Callable[..., Result]
 
 
+def _stable(output: bytes) -> bytes:
+    """Output without rich's random terminal-hyperlink ids (they differ on every run)."""
+    return re.sub(rb"\x1b\]8;id=[^;]*;", b"\x1b]8;id=;", output)
+
+
+READ_ONLY = {"list", "show", "companies", "tags", "stats", "validate", "schema", "export"}
+
+
 @pytest.fixture
-def run() -> Runner:
-    """Invoke the CLI like a user would: ``run("list", "-c", "X", env={"COLUMNS": "80"})``."""
+def run(cache_mode: str) -> Runner:
+    """Invoke the CLI like a user would: ``run("list", "-c", "X", env={"COLUMNS": "80"})``.
+
+    With the cache on, a read-only command runs twice (cold, then warm from the cache) and both
+    runs must give the same exit status, stdout and stderr.
+    """
 
     def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-        return CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+        result = CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+        command = next((a for a in args if a in READ_ONLY), None)
+        if cache_mode == "cached" and command is not None and "-o" not in args and "--output" not in args:
+            again = CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+            assert (again.exit_code, _stable(again.stdout_bytes), again.stderr_bytes) == (
+                result.exit_code,
+                _stable(result.stdout_bytes),
+                result.stderr_bytes,
+            ), "a warm (cached) run differs from the cold run"
+        return result
 
     return invoke
 

@@ -1,5 +1,5 @@
-"""``python -m timeline`` runs the same app as the ``timeline`` command."""
+"""``python -m timeline`` runs the same program as the ``timeline`` command."""
 
-from timeline.cli import main
+from timeline.entry import main
 
 main()

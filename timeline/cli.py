@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from timeline.model import Event
     from timeline.query import Query
     from timeline.store import Store, StoreLocation
-
-app = typer.Typer(
-    name="timeline",
-    help="Ask questions of a YAML timeline of the AI industry.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
 
 class Settings:
@@ -97,12 +89,12 @@ def locate(ctx: typer.Context) -> StoreLocation:
 
 
 def open_store(ctx: typer.Context) -> Store:
-    """Load the chosen store, or report its errors and exit 1."""
-    from timeline.store import load
+    """Load the chosen store (through the cache), or report its errors and exit 1."""
+    from timeline.cache import cache_dir, load_cached
 
     location = locate(ctx)
     try:
-        return load(location.path)
+        return load_cached(location.path, cache_dir(os.environ))
     except TimelineError as error:
         fail(error)
 
@@ -113,7 +105,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     file: Annotated[
@@ -133,7 +124,6 @@ def main_options(
     ctx.obj = Settings(file)
 
 
-@app.command()
 def validate(
     ctx: typer.Context,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -170,7 +160,6 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@app.command()
 def schema() -> None:
     """Print the JSON Schema of the store format (for editor validation)."""
     import json
@@ -304,7 +293,6 @@ def select_events(store: Store, query: Query) -> list[Event]:
 # --- the terminal views ----------------------------------------------------------------------
 
 
-@app.command("list")
 def list_events(
     ctx: typer.Context,
     company: CompanyOpt = None,
@@ -350,7 +338,6 @@ def list_events(
     console.print(render.TimelineView(events) if view == "timeline" else render.event_table(events))
 
 
-@app.command()
 def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]) -> None:
     """Everything about one event, with its sources and related events."""
     from timeline.errors import NotFoundError
@@ -365,7 +352,6 @@ def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID
     _console().print(event_detail(event, store.events))
 
 
-@app.command()
 def companies(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -397,7 +383,6 @@ def companies(
     _console().print(companies_table(rows))
 
 
-@app.command()
 def tags(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -424,7 +409,6 @@ def tags(
     _console().print(Group(counts_table("tags", tag_counts), "", counts_table("kinds", kind_counts)))
 
 
-@app.command()
 def stats(
     ctx: typer.Context,
     company: CompanyOpt = None,
@@ -455,7 +439,6 @@ def stats(
 # --- exports -----------------------------------------------------------------------------------
 
 
-@app.command("export")
 def export_events(
     ctx: typer.Context,
     company: CompanyOpt = None,
@@ -552,7 +535,6 @@ def export_events(
 # --- keeping the timeline current ---------------------------------------------------------------
 
 
-@app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Where to put your copy (default: ./events.yaml).")] = Path(
         "events.yaml"
@@ -578,7 +560,6 @@ def _ask(label: str, choices: list[str] | None = None) -> str:
     return value
 
 
-@app.command()
 def add(
     ctx: typer.Context,
     date_text: Annotated[
@@ -658,6 +639,56 @@ def _visible_lines(text: str) -> str:
     return visible(text, keep_newlines=True)
 
 
+COMMANDS: dict[str, Callable[..., None]] = {
+    "validate": validate,
+    "schema": schema,
+    "list": list_events,
+    "show": show,
+    "companies": companies,
+    "tags": tags,
+    "stats": stats,
+    "export": export_events,
+    "init": init,
+    "add": add,
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with just ``only``: typer turns each registered
+    command into a click command on every run, so registering one keeps start-up short."""
+    application = typer.Typer(
+        name="timeline",
+        help="Ask questions of a YAML timeline of the AI industry.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    application.callback()(main_options)
+    for name, function in COMMANDS.items():
+        if only is None or name == only:
+            application.command(name)(function)
+    return application
+
+
+app = build_app()
+
+
+def requested_command(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` after the global options, if it is a known one."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-f", "--file"):
+            next(args, None)
+        elif arg.startswith("--file=") or (arg.startswith("-f") and len(arg) > 2):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    build_app(requested_command(sys.argv[1:]))()

@@ -79,6 +79,12 @@ class Registry:
     def __repr__(self) -> str:
         return f"Registry({self.companies!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Registry) and other.companies == self.companies
+
+    def __hash__(self) -> int:
+        return hash(self.companies)
+
     def resolve(self, name: str) -> str | None:
         """The canonical name for ``name`` or one of its aliases, or None."""
         return self._by_key.get(fold_name(name))

@@ -15,7 +15,7 @@ from timeline.errors import Finding, NotFoundError, StoreError
 from timeline.model import Event, Registry
 from timeline.parse import Parsed, Walker, build_registry, parse_event, parse_top
 from timeline.text import did_you_mean, visible
-from timeline.yamlio import compose, gc_paused, read_text
+from timeline.yamlio import compose, decode, gc_paused, read_bytes
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -87,9 +87,17 @@ def load(path: Path, *, today: date | None = None) -> Store:
 
     With ``today``, the returned store also carries the warnings ``timeline validate`` shows.
     """
-    files = store_files(path)
     findings: list[Finding] = []
-    texts = [(f, read_text(f, findings)) for f in files]
+    contents = [(f, read_bytes(f, findings)) for f in store_files(path)]
+    return load_bytes([(f, data) for f, data in contents if data is not None], findings, today=today)
+
+
+def load_bytes(
+    contents: list[tuple[Path, bytes]], findings: list[Finding] | None = None, *, today: date | None = None
+) -> Store:
+    """Load a store from files already read (the cache hashes exactly the bytes it loads)."""
+    findings = [] if findings is None else findings
+    texts = [(path, decode(data, str(path), findings)) for path, data in contents]
     return _load_texts([(f, t) for f, t in texts if t is not None], findings, today)
 
 

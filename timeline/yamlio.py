@@ -35,8 +35,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_text(path: Path, findings: list[Finding]) -> str | None:
-    """The file as text, or None after recording why it cannot be read."""
+def read_bytes(path: Path, findings: list[Finding]) -> bytes | None:
+    """The file's bytes, or None after recording why it cannot be read (missing, too large)."""
     label = str(path)
     try:
         size = path.stat().st_size
@@ -45,11 +45,10 @@ def read_text(path: Path, findings: list[Finding]) -> str | None:
                 Finding(label, 1, 1, "error", f"file is {size} bytes; the limit is {MAX_STORE_BYTES} bytes")
             )
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         findings.append(Finding(label, 1, 1, "error", f"cannot read file: {error.strerror}"))
         return None
-    return decode(data, label, findings)
 
 
 def decode(data: bytes, label: str, findings: list[Finding]) -> str | None:

@@ -1,0 +1,148 @@
+"""A cache of validated stores that is never stale.
+
+An entry is keyed by the store's resolved path and is used only while every file's size,
+modification time (ns) and CRC-32 of its bytes match, so an edit that keeps size and mtime is
+still seen. Entries are written atomically; a corrupt, truncated or foreign-version entry is
+ignored, and a cache folder that cannot be written just means no cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from timeline.dates import EventDate, PartialDate
+from timeline.errors import Finding
+from timeline.model import Company, Event, Registry, Source
+from timeline.store import Store, load, load_bytes, store_files
+from timeline.yamlio import gc_paused, read_bytes
+
+CACHE_FORMAT = 1
+_TAG = (CACHE_FORMAT, sys.version_info[:2])
+FileKey = tuple[str, int, int, int]
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """``$XDG_CACHE_HOME/timeline`` (default ``~/.cache/timeline``), or None when turned off."""
+    if environ.get("TIMELINE_NO_CACHE", "") not in ("", "0"):
+        return None
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "timeline"
+
+
+def _entry(folder: Path, store_path: Path) -> Path:
+    name = hashlib.sha256(str(store_path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return folder / f"{name}.store"
+
+
+def _file_key(path: Path, data: bytes) -> FileKey:
+    stat = path.stat()  # taken after reading: a later edit changes size, mtime or CRC
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, zlib.crc32(data))
+
+
+def _read_all(files: list[Path]) -> list[tuple[Path, bytes, FileKey]] | None:
+    try:
+        return [(f, data, _file_key(f, data)) for f in files for data in (f.read_bytes(),)]
+    except OSError:
+        return None
+
+
+def _pack(store: Store) -> bytes:
+    def part(p: PartialDate) -> tuple[int, int | None, int | None, bool, bool]:
+        return (p.year, p.month, p.day, p.approximate, p.uncertain)
+
+    companies = tuple((c.name, c.aliases, c.parent) for c in store.registry.companies)
+    events = tuple(
+        (
+            e.id,
+            part(e.date.start),
+            part(e.date.end) if e.date.end is not None else None,
+            e.title,
+            e.companies,
+            e.kind,
+            e.tags,
+            e.summary,
+            tuple(tuple(s) for s in e.sources),
+            e.related,
+        )
+        for e in store.events
+    )
+    return marshal.dumps((companies, events))
+
+
+def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
+    companies, rows = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
+    registry = Registry(tuple(Company(*c) for c in companies))
+    part, event_date, source, event = PartialDate, EventDate, Source, Event
+    events = tuple(
+        event(
+            row[0],
+            event_date(part(*row[1]), part(*row[2]) if row[2] is not None else None),
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            tuple(source(*s) for s in row[8]),
+            row[9],
+        )
+        for row in rows
+    )
+    return Store(events, registry, files)
+
+
+def read(folder: Path, store_path: Path) -> Store | None:
+    """The cached store, or None if there is no valid entry for the store as it is now."""
+    try:
+        blob = _entry(folder, store_path).read_bytes()
+        tag, keys, payload = marshal.loads(blob)  # noqa: S302 - validated below; errors mean "no cache"
+        if tag != _TAG or not isinstance(payload, bytes):
+            return None
+        files = store_files(store_path)
+        current = _read_all(files)
+        if current is None or keys != tuple(key for _, _, key in current):
+            return None
+        with gc_paused():
+            return _unpack(payload, tuple(files))
+    except (OSError, EOFError, ValueError, TypeError, IndexError):  # unreadable entry: a cache miss
+        return None
+
+
+def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...]) -> None:
+    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache)."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        blob = marshal.dumps((_TAG, keys, _pack(store)))
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(temp, _entry(folder, store_path))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+def load_cached(store_path: Path, folder: Path | None) -> Store:
+    """``store.load`` through the cache in ``folder`` (no cache when ``folder`` is None)."""
+    if folder is None:
+        return load(store_path)
+    cached = read(folder, store_path)
+    if cached is not None:
+        return cached
+    findings: list[Finding] = []
+    contents = [(f, read_bytes(f, findings)) for f in store_files(store_path)]
+    read_ok = [(f, data) for f, data in contents if data is not None]
+    store = load_bytes(read_ok, findings)
+    with contextlib.suppress(OSError):
+        keys = tuple(_file_key(f, data) for f, data in read_ok)
+        write(folder, store_path, store, keys)
+    return store
