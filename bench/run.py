@@ -264,6 +264,10 @@ def main() -> None:
         env = dict(os.environ, XDG_CACHE_HOME=str(cache), TIMELINE_NOW="2026-11-26", COLUMNS="120")
         env.pop("TIMELINE_NO_CACHE", None)
         env.pop("TIMELINE_FILE", None)
+        # Measure what users get: Python caches compiled bytecode (pip compiles installed
+        # packages too). With PYTHONDONTWRITEBYTECODE, every run of an editable install would
+        # recompile this package's sources (~18 ms) and the figures would mislead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         (work / "empty").mkdir()
         hello = work / "hello.py"
         hello.write_text(HELLO)

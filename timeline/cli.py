@@ -49,6 +49,23 @@ def _console(stderr: bool = False) -> Console:
     )
 
 
+def _colour_wanted() -> bool:
+    """Colour on a terminal, or when FORCE_COLOR asks for it; never when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def _width() -> int:
+    """The terminal's width, $COLUMNS when set, else 80 (as rich decides it)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+
+
 def fail(error: TimelineError) -> NoReturn:
     """Report a domain error on stderr (never interpreting its text) and exit with its code."""
     from timeline.text import visible
@@ -328,14 +345,17 @@ def list_events(
         sys.stderr.write("No events match.\n")
         return
     if view == "compact":
-        from timeline.render import compact_lines
+        from timeline.views import compact_lines
 
         sys.stdout.writelines(line + "\n" for line in compact_lines(events))
         return
-    from timeline import render
+    from timeline.views import EventTable, TimelineView
 
-    console = _console()
-    console.print(render.TimelineView(events) if view == "timeline" else render.event_table(events))
+    table = TimelineView(events) if view == "timeline" else EventTable(events)
+    if _colour_wanted():
+        _console().print(table)
+    else:  # plain text: no rich needed, and much faster for long lists
+        sys.stdout.write(table.plain(_width()))
 
 
 def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]) -> None:

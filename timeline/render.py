@@ -6,44 +6,23 @@ titles like ``[bold]x[/]`` or ESC sequences are shown literally.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from timeline.dates import MONTH_NAMES
 from timeline.model import Event
 from timeline.text import visible
+from timeline.views import company_style
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
+    pass
 
-PALETTE = (
-    "dodger_blue1",
-    "orange3",
-    "green3",
-    "magenta",
-    "gold3",
-    "cyan3",
-    "red3",
-    "medium_purple2",
-    "spring_green3",
-    "hot_pink3",
-    "steel_blue1",
-    "dark_orange",
-)
 BAR = "█"
-
-
-def company_style(name: str) -> str:
-    """A stable colour per company, the same in every view and every run."""
-    return PALETTE[zlib.crc32(name.encode()) % len(PALETTE)]
 
 
 def companies_text(names: Iterable[str], separator: str = ", ") -> Text:
@@ -53,81 +32,6 @@ def companies_text(names: Iterable[str], separator: str = ", ") -> Text:
             text.append(separator)
         text.append(visible(name), style=company_style(name))
     return text
-
-
-def event_table(events: Sequence[Event]) -> Table:
-    """The default view: date, companies, kind, title. Long text folds; nothing is cut."""
-    table = Table(show_edge=False, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Companies", overflow="fold")
-    table.add_column("Kind", style="dim", overflow="fold")
-    table.add_column("Title", overflow="fold", ratio=1)
-    for event in events:
-        table.add_row(event.date.short(), companies_text(event.companies), event.kind, Text(visible(event.title)))
-    return table
-
-
-def compact_lines(events: Iterable[Event]) -> Iterator[str]:
-    """One plain line per event, for grep and less: ``2024-01-15  Example Corp  Title``."""
-    for event in events:
-        companies = ", ".join(visible(c) for c in event.companies)
-        yield f"{event.date!s:<10}  {companies}  {visible(event.title)}"
-
-
-def _group_heading(event: Event) -> tuple[int, str]:
-    year = event.date.first_day.year
-    if event.date.precision == "year":
-        return year, f"During {year}"
-    return year, MONTH_NAMES[event.date.first_day.month]
-
-
-class TimelineView:
-    """Events along a vertical rail, grouped under year and month headings."""
-
-    def __init__(self, events: Sequence[Event]) -> None:
-        self.events = events
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        dates = [e.date.short() for e in self.events]
-        date_width = max((len(d) for d in dates if len(d) <= 24), default=12)
-        body_width = max(16, width - 4 - date_width - 2)
-        rail = Style(color="grey50")
-        year: int | None = None
-        heading: tuple[int, str] | None = None
-        for event, shown_date in zip(self.events, dates, strict=True):
-            group = _group_heading(event)
-            if group[0] != year:
-                if year is not None:
-                    yield Text("")
-                year = group[0]
-                label = f" {year} "
-                yield Text.assemble(("━━", rail), (label, "bold"), ("━" * max(0, width - len(label) - 2), rail))
-            if group != heading:
-                heading = group
-                yield Text.assemble(("  ", ""), (group[1], "bold underline"))
-            marker = "●" if event.date.precision == "day" and not event.date.approximate else "○"
-            body = Text(visible(event.title), style="bold")
-            body.append("\n")
-            body.append_text(companies_text(event.companies, " · "))
-            body.append(f"  {event.kind}", style="dim")
-            body_lines = console.render_lines(body, options.update(width=body_width), pad=False)
-            if len(shown_date) > date_width:  # a long interval gets a line of its own
-                body_lines = [[Segment(shown_date, Style(color="yellow"))], *body_lines]
-                date_cells = [""] * len(body_lines)
-            else:
-                date_cells = [shown_date] + [""] * (len(body_lines) - 1)
-            for index, line in enumerate(body_lines):
-                yield Segment("  ")
-                yield Segment(marker if index == 0 else "│", Style(color="cyan", bold=True) if index == 0 else rail)
-                yield Segment(" ")
-                yield Segment(date_cells[index].ljust(date_width), Style(color="yellow") if index == 0 else None)
-                yield Segment("  ")
-                yield from line
-                yield Segment.line()
-            yield Segment("  ")
-            yield Segment("│", rail)
-            yield Segment.line()
 
 
 def event_detail(event: Event, events: Sequence[Event]) -> Table:
