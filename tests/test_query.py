@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.dates import DateSyntaxError, days_in_month, parse_event_date
+from timeline.model import Event, Registry
+from timeline.query import Query, select
+from timeline.store import load
 
 from conftest import Runner
 
@@ -261,3 +269,41 @@ def test_colour_only_when_asked(run: Runner, sample: Path) -> None:
     assert "\x1b[" in forced.stdout
     both = run("-f", str(sample), "list", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in both.stdout
+
+
+def _date_texts() -> st.SearchStrategy[str]:
+    def text(year: int, month: int | None, day: int) -> str:
+        if month is None:
+            return str(year)
+        if day == 0:
+            return f"{year}-{month:02d}"
+        return f"{year}-{month:02d}-{min(day, days_in_month(year, month)):02d}"
+
+    part = st.builds(text, st.integers(1999, 2001), st.none() | st.integers(1, 12), st.integers(0, 31))
+    return st.one_of(part, st.tuples(part, part).map(lambda p: "/".join(sorted(p, key=_first_day))))
+
+
+def _first_day(text: str) -> date:
+    return parse_event_date(text).first_day
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_date_texts(), st.sampled_from("abc")), max_size=30))
+def test_listing_order_is_by_first_day_then_last_day_then_id(items: list[tuple[str, str]]) -> None:
+    events = []
+    for text, event_id in items:
+        try:
+            when = parse_event_date(text)
+        except DateSyntaxError:  # an interval whose end precedes its start
+            continue
+        events.append(Event(event_id, when, "t", ("X",), "other", (), None, (), ()))
+    ordered = select(events, Query(), Registry(()))
+    assert ordered == sorted(events, key=lambda e: (e.date.first_day, e.date.last_day, e.id))
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_stores_own_order_gives_the_same_listing_as_sorting(sample: Path, reverse: bool) -> None:
+    store = load(sample)
+    shuffled = list(reversed(store.events))
+    for query in (Query(reverse=reverse), Query(companies=("Example Corp",), reverse=reverse, limit=2)):
+        assert select(store.events, query, store.registry, in_order=True) == select(shuffled, query, store.registry)

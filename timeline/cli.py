@@ -304,7 +304,7 @@ def build_query(
 def select_events(store: Store, query: Query) -> list[Event]:
     from timeline.query import select
 
-    return select(store.events, query, store.registry)
+    return select(store.events, query, store.registry, in_order=True)
 
 
 # --- the terminal views ----------------------------------------------------------------------

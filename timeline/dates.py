@@ -15,6 +15,16 @@ from typing import Literal, NamedTuple
 Precision = Literal["year", "month", "day"]
 
 MONTH_NAMES = tuple(calendar.month_name)  # "", "January", ...
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Like ``calendar.monthrange(year, month)[1]``, without building a weekday."""
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month]
+
+
 MONTH_ABBR = tuple(calendar.month_abbr)  # "", "Jan", ...
 _MONTH_BY_NAME: dict[str, int] = {}
 for _number in range(1, 13):
@@ -53,7 +63,7 @@ class PartialDate(NamedTuple):
         if self.day is not None:
             return date(self.year, self.month or 1, self.day)
         if self.month is not None:
-            return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+            return date(self.year, self.month, days_in_month(self.year, self.month))
         return date(self.year, 12, 31)
 
     @property

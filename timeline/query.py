@@ -42,11 +42,14 @@ def matches(event: Event, query: Query, groups: Sequence[frozenset[str]]) -> boo
         hits = [not group.isdisjoint(event.companies) for group in groups]
         if not (all(hits) if query.all_companies else any(hits)):
             return False
-    first, last = event.date.first_day, event.date.last_day
-    if query.since is not None and (first if query.within else last) < query.since:
-        return False
-    if query.until is not None and (last if query.within else first) > query.until:
-        return False
+    if query.since is not None:
+        edge = event.date.first_day if query.within else event.date.last_day
+        if edge < query.since:
+            return False
+    if query.until is not None:
+        edge = event.date.last_day if query.within else event.date.first_day
+        if edge > query.until:
+            return False
     if query.tags and not any(tag in event.tags for tag in query.tags):
         return False
     if query.kinds and event.kind not in query.kinds:
@@ -66,11 +69,18 @@ def _order(event: Event, key: SortKey) -> tuple[object, ...]:
     return event.sort_key
 
 
-def select(events: Iterable[Event], query: Query, registry: Registry) -> list[Event]:
-    """The events that match, in the asked order; ``limit`` applies after sorting and reversing."""
+def select(events: Iterable[Event], query: Query, registry: Registry, *, in_order: bool = False) -> list[Event]:
+    """The events that match, in the asked order; ``limit`` applies after sorting and reversing.
+
+    ``in_order`` says the events already are in chronological order, as ``Store.events`` are
+    (ids are unique, so that order is total): a date sort is then free.
+    """
     groups = _company_test(query, registry)
     chosen = [e for e in events if matches(e, query, groups)]
-    chosen.sort(key=lambda e: _order(e, query.sort), reverse=query.reverse)
+    if not (in_order and query.sort == "date"):
+        chosen.sort(key=lambda e: _order(e, query.sort), reverse=query.reverse)
+    elif query.reverse:
+        chosen.reverse()
     if query.limit is not None:
         chosen = chosen[: query.limit]
     return chosen
