@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.exporters import EXPORTERS
 from timeline.store import load
@@ -322,3 +324,21 @@ def test_timelinejs_by_name_to_a_file(run: Runner, sample: Path, tmp_path: Path)
     target = tmp_path / "timeline.json"
     assert run("-f", str(sample), "export", "-F", "timelinejs", "-o", str(target)).exit_code == 0
     assert "events" in json.loads(target.read_text())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=40))
+def test_markdown_text_renders_as_exactly_the_text(text: str) -> None:
+    """Any one-line text, escaped, comes back from a CommonMark parser as itself: no markup."""
+    from markdown_it import MarkdownIt
+
+    from timeline.exporters.markdown import md_text
+
+    tokens = MarkdownIt("commonmark").enable("table").parse("- " + md_text(text))
+    inline = [t for t in tokens if t.type == "inline"]
+    assert [t.type for t in tokens if t.type.endswith("_open")] == ["bullet_list_open", "list_item_open"] + (
+        ["paragraph_open"] if inline else []
+    )
+    kinds = {c.type for t in inline for c in t.children or ()}
+    assert kinds <= {"text"}, kinds
+    assert (_inline_text(inline[0]) if inline else "") == text.strip()  # CommonMark trims the ends

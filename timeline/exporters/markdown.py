@@ -15,7 +15,7 @@ from timeline.model import Event, Source
 from timeline.text import visible
 
 _ALWAYS = "\\`*_[]<>|~&!"
-_NEEDS_ESCAPE = re.compile(r"[\\`*_\[\]<>|~&!]|://|www\.")
+_NEEDS_ESCAPE = re.compile(f"[{re.escape(_ALWAYS)}]|://|www\\.")
 _LEADING = frozenset("#+-=.>")
 _LIST_NUMBER = re.compile(r"(\d{1,9})([.)])")
 
