@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from timeline.dates import parse_event_date
 from timeline.model import Event
 from timeline.text import visible
 from timeline.views import company_style
@@ -87,7 +88,8 @@ class CompanyRow(TypedDict):
 def companies_table(rows: Sequence[CompanyRow]) -> Table:
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for name in ("Company", "Aliases", "Parent", "Events", "First", "Last"):
-        table.add_column(name, overflow="fold", justify="right" if name == "Events" else "left")
+        dated = name in ("First", "Last")
+        table.add_column(name, overflow="fold", no_wrap=dated, justify="right" if name == "Events" else "left")
     for row in rows:
         name = row["name"]
         aliases = row["aliases"]
@@ -96,10 +98,15 @@ def companies_table(rows: Sequence[CompanyRow]) -> Table:
             Text(visible(", ".join(aliases))),
             Text(visible(str(row["parent"] or ""))),
             str(row["events"]),
-            str(row["first"] or ""),
-            str(row["last"] or ""),
+            _in_words(row["first"]),
+            _in_words(row["last"]),
         )
     return table
+
+
+def _in_words(stored: str | None) -> str:
+    """``Jun 2-3, 2026`` for a row's stored date text: narrower and easier to read than ISO."""
+    return parse_event_date(stored).short() if stored else ""
 
 
 def counts_table(title: str, counts: Counter[str]) -> Table:
