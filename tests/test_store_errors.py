@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.errors import StoreError
 from timeline.store import load, load_text
@@ -234,3 +237,13 @@ def test_a_folder_store_reports_conflicts_naming_both_places(run: Runner, tmp_pa
         in result.stderr
     )
     assert f"{folder / 'b.yaml'}:7:5: error: duplicate id 'same' (first at {folder / 'a.yaml'}:7)" in result.stderr
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab&*[]{},:-#'\" \n\t\u00a0\u2003", max_size=12))
+def test_the_anchor_precheck_sees_every_token_that_starts_with_an_anchor_sign(text: str) -> None:
+    """The cheap test that gates the exact anchor scan agrees with its definition, a regex."""
+    from timeline.yamlio import _may_have_anchors
+
+    token_start = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+    assert _may_have_anchors(text) == bool(token_start.search(text))

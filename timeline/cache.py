@@ -9,11 +9,9 @@ ignored, and a cache folder that cannot be written just means no cache.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,8 +36,11 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
 
 
 def _entry(folder: Path, store_path: Path) -> Path:
-    name = hashlib.sha256(str(store_path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / f"{name}.store"
+    """The entry's file name comes from two checksums of the resolved path, not hashlib (whose
+    import costs more than a warm start's whole query): the entry itself records the resolved
+    paths it is for, so two stores whose names collide can only evict each other, never mix."""
+    key = str(store_path.resolve()).encode("utf-8", "surrogateescape")
+    return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.store"
 
 
 def _file_key(path: Path, data: bytes) -> FileKey:
@@ -125,7 +126,9 @@ def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         blob = marshal.dumps((_TAG, keys, _pack(store)))
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        # os.open with O_EXCL rather than tempfile, which imports random (and more) on every run.
+        temp = folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)

@@ -7,7 +7,6 @@ anchors and aliases are refused before composing, so an alias bomb never expands
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 MAX_STORE_BYTES = 128 * 1024 * 1024
-_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
 
 
 @contextmanager
@@ -64,12 +62,28 @@ def decode(data: bytes, label: str, findings: list[Finding]) -> str | None:
         return None
 
 
+def _may_have_anchors(text: str) -> bool:
+    """Whether ``&`` or ``*`` starts a token somewhere: a cheap test before the exact scan.
+
+    Looks only at each ``&`` and ``*`` (few in real stores) instead of running a regex over the
+    whole text, which cost a few milliseconds on every cold start.
+    """
+    for char in "&*":
+        at = text.find(char)
+        while at != -1:
+            before, after = text[at - 1 : at] or " ", text[at + 1 : at + 2]
+            if (before.isspace() or before in "[{,:-") and after and not after.isspace() and after not in ",[]{}":
+                return True
+            at = text.find(char, at + 1)
+    return False
+
+
 def compose(text: str, label: str, findings: list[Finding]) -> Node | None:
     """The YAML node tree, or None after recording syntax errors, anchors or aliases."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    if _ANCHOR_HINT.search(text) and _find_anchors(text, label, findings, loader):
+    if _may_have_anchors(text) and _find_anchors(text, label, findings, loader):
         return None
     try:
         with gc_paused():

@@ -69,7 +69,7 @@ def group_by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
     """Consecutive events grouped by the year they start in (an interval goes in its start year)."""
     groups: list[tuple[int, list[Event]]] = []
     for event in events:
-        year = event.date.first_day.year
+        year = event.date.start.year  # the first day's year, without building a date
         if not groups or groups[-1][0] != year:
             groups.append((year, []))
         groups[-1][1].append(event)

@@ -46,7 +46,9 @@ def md_text(text: str) -> str:
 
 def md_url(url: str) -> str:
     """A link destination in angle brackets; characters that could end it are percent-encoded."""
-    return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20") + ">"
+    if "<" in url or ">" in url or " " in url:
+        url = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{url}>"
 
 
 def source_links(sources: Sequence[Source], labels: dict[str, str] | None = None) -> str:
