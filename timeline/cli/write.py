@@ -1,0 +1,111 @@
+"""Commands that write: `timeline init` and `timeline add`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from timeline.cli.common import fail, locate, open_store, visible, visible_lines
+from timeline.cli.filters import CompanyOpt, TagOpt
+from timeline.errors import TimelineError, UsageError
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to put your copy (default: ./events.yaml).")] = Path(
+        "events.yaml"
+    ),
+) -> None:
+    """Copy the shipped store to PATH, so you have one of your own to extend."""
+    from timeline.fileio import atomic_write
+    from timeline.store import packaged_store
+
+    if path.exists() or path.is_symlink():
+        fail(UsageError(f"{path} already exists; not overwriting it"))
+    try:
+        atomic_write(path, packaged_store().read_bytes(), mode=0o644)
+    except TimelineError as error:
+        fail(error)
+    sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
+
+
+def _ask(label: str, choices: list[str] | None = None) -> str:
+    if choices:
+        sys.stderr.write(f"{label} (one of: {', '.join(choices)})\n")
+    value: str = typer.prompt(label, err=True)
+    return value
+
+
+def add(
+    ctx: typer.Context,
+    date_text: Annotated[
+        str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, ~ ? %, or START/END.")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="One-line title.")] = None,  # noqa: UP045
+    company: CompanyOpt = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="The kind of event.")] = None,  # noqa: UP045
+    tag: TagOpt = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="Source URL (repeatable).")] = None,  # noqa: UP045
+    summary: Annotated[Optional[str], typer.Option("--summary", help="Short summary.")] = None,  # noqa: UP045
+    related: Annotated[Optional[list[str]], typer.Option("--related", help="Related event id (repeatable).")] = None,  # noqa: UP045
+    event_id: Annotated[Optional[str], typer.Option("--id", help="Id (default: made from title and date).")] = None,  # noqa: UP045
+    new_company: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--new-company", help="Register this company in the same write (repeatable)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Add even if it looks like a duplicate.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the YAML that would be added; change nothing.")
+    ] = False,
+) -> None:
+    """Add an event to your store, in place, keeping every other byte of the file."""
+    from timeline.model import KINDS
+    from timeline.writer import NewEvent, add_event
+
+    location = locate(ctx)
+    if location.is_default:
+        fail(
+            UsageError(
+                "the shipped store is read-only; run `timeline init` to make your own copy "
+                "(./events.yaml), or choose a file with -f"
+            )
+        )
+    companies_given = list(company or ())
+    missing = [
+        name
+        for name, value in (("--date", date_text), ("--title", title), ("--company", companies_given), ("--kind", kind))
+        if not value
+    ]
+    if missing and sys.stdin.isatty():
+        store = open_store(ctx)
+        date_text = date_text or _ask("Date")
+        title = title or _ask("Title")
+        companies_given = companies_given or [
+            c.strip() for c in _ask("Companies (comma-separated)", store.registry.names()).split(",") if c.strip()
+        ]
+        kind = kind or _ask("Kind", list(KINDS))
+    elif missing:
+        fail(UsageError(f"missing {', '.join(missing)} (asked for interactively only on a terminal)"))
+    assert date_text is not None and title is not None and kind is not None  # noqa: S101 - ensured above
+    new = NewEvent(
+        date=date_text,
+        title=title,
+        companies=tuple(companies_given),
+        kind=kind,
+        tags=tuple(tag or ()),
+        sources=tuple(source or ()),
+        summary=summary,
+        related=tuple(related or ()),
+        id=event_id,
+        new_companies=tuple(new_company or ()),
+    )
+    try:
+        result = add_event(location.path, new, dry_run=dry_run, force=force)
+    except TimelineError as error:
+        fail(error)
+    if dry_run:
+        sys.stdout.write(visible_lines(result.inserted))
+        return
+    sys.stderr.write(f"added {result.event.id} to {visible(str(location.path))}\n")
