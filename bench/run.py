@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from timeline.model import KINDS  # the installed package's own list: the data stays valid
+
 COMPANIES = [
     "OpenAI",
     "Microsoft",
@@ -99,21 +101,6 @@ TAGS = [
     "compute",
     "energy",
     "europe",
-]
-KINDS = [
-    "partnership",
-    "investment",
-    "acquisition",
-    "funding",
-    "model-release",
-    "product-launch",
-    "conference",
-    "leadership",
-    "legal",
-    "policy",
-    "research",
-    "infrastructure",
-    "other",
 ]
 WORDS = [
     "model",

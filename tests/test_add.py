@@ -204,25 +204,11 @@ def test_duplicates_are_refused_unless_forced(run: Runner, store: Path) -> None:
     )
     assert same_id.exit_code == 2
     assert "an event with id 'first' already exists" in same_id.stderr
-    similar = run(
-        "-f",
-        str(store),
-        "add",
-        "--date",
-        "2024-01-17",
-        "--title",
-        "First events",
-        "-c",
-        "Sample Labs",
-        "--kind",
-        "other",
-    )
+    near_copy = ("--date", "2024-01-17", "--title", "First events", "-c", "Sample Labs", "--kind", "other")
+    similar = run("-f", str(store), "add", *near_copy)
     assert similar.exit_code == 1
     assert "this looks like an existing event: first (Jan 15, 2024) 'First event'" in similar.stderr
-    same_day = run(
-        "-f",
-        str(store),
-        "add",
+    same_day_and_kind = (
         "--date",
         "2024-01-15",
         "--title",
@@ -232,22 +218,10 @@ def test_duplicates_are_refused_unless_forced(run: Runner, store: Path) -> None:
         "--kind",
         "partnership",
     )
+    same_day = run("-f", str(store), "add", *same_day_and_kind)
     assert same_day.exit_code == 1
     assert store.read_text() == STYLED
-    forced = run(
-        "-f",
-        str(store),
-        "add",
-        "--date",
-        "2024-01-17",
-        "--title",
-        "First events",
-        "-c",
-        "Sample Labs",
-        "--kind",
-        "other",
-        "--force",
-    )
+    forced = run("-f", str(store), "add", *near_copy, "--force")
     assert forced.exit_code == 0
     assert len(load(store).events) == 3
 
