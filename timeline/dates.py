@@ -55,16 +55,26 @@ class PartialDate(NamedTuple):
         return "month" if self.month is not None else "year"
 
     @property
+    def first_ymd(self) -> tuple[int, int, int]:
+        """The first day as (year, month, day): orders like ``first_day``, without a ``date``."""
+        return (self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_ymd(self) -> tuple[int, int, int]:
+        """The last day as (year, month, day)."""
+        if self.day is not None:
+            return (self.year, self.month or 1, self.day)
+        if self.month is not None:
+            return (self.year, self.month, days_in_month(self.year, self.month))
+        return (self.year, 12, 31)
+
+    @property
     def first_day(self) -> date:
-        return date(self.year, self.month or 1, self.day or 1)
+        return date(*self.first_ymd)
 
     @property
     def last_day(self) -> date:
-        if self.day is not None:
-            return date(self.year, self.month or 1, self.day)
-        if self.month is not None:
-            return date(self.year, self.month, days_in_month(self.year, self.month))
-        return date(self.year, 12, 31)
+        return date(*self.last_ymd)
 
     @property
     def qualifier(self) -> str:
@@ -175,7 +185,7 @@ def _parse_part(text: str, whole: str) -> PartialDate:
     if month is not None and not 1 <= month <= 12:
         raise DateSyntaxError(f"invalid date {whole!r}: month {month} is not between 1 and 12")
     if day is not None and month is not None:
-        days = calendar.monthrange(year, month)[1]
+        days = days_in_month(year, month)
         if not 1 <= day <= days:
             raise DateSyntaxError(f"invalid date {whole!r}: {MONTH_NAMES[month]} {year} has {days} days, not {day}")
     qualifier = match["q"] or ""
@@ -205,7 +215,7 @@ class Period(NamedTuple):
 
 
 def _month_period(year: int, month: int) -> Period:
-    return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    return Period(date(year, month, 1), date(year, month, days_in_month(year, month)))
 
 
 def _quarter_period(year: int, quarter: int) -> Period:

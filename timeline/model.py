@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from timeline.dates import EventDate, days_in_month
+from timeline.dates import EventDate
 from timeline.text import fold_name
 
 KINDS: tuple[str, ...] = (
@@ -59,11 +59,10 @@ class Event(NamedTuple):
         """Chronological order: earliest day, then latest day, then id (deterministic).
 
         The days as (year, month, day) integers rather than ``date`` objects: the same order,
-        several times cheaper, and every listing sorts every event.
+        several times cheaper, and every load sorts every event.
         """
-        start, end = self.date.start, self.date.end or self.date.start
-        last = end.day or (days_in_month(end.year, end.month) if end.month is not None else 31)
-        return (start.year, start.month or 1, start.day or 1, end.year, end.month or 12, last, self.id)
+        end = self.date.end or self.date.start
+        return (*self.date.start.first_ymd, *end.last_ymd, self.id)
 
 
 class Registry:

@@ -51,9 +51,8 @@ def md_url(url: str) -> str:
     return f"<{url}>"
 
 
-def source_links(sources: Sequence[Source], labels: dict[str, str] | None = None) -> str:
+def source_links(sources: Sequence[Source], labels: dict[str, str]) -> str:
     """``[Publisher](<url>), ...``; ``labels`` memoises escaped labels, which repeat a lot."""
-    labels = {} if labels is None else labels
     links = []
     for index, (url, title, publisher) in enumerate(sources, 1):
         label = publisher or title or f"source {index}"
