@@ -205,7 +205,7 @@ def test_json_shape(run: Runner, sample: Path) -> None:
         "kind": "investment",
         "tags": ["funding"],
         "summary": "Reported during the year; the exact month is not public.",
-        "sources": [{"url": "https://example.org/investment", "title": None, "publisher": None}],
+        "sources": [{"url": "https://example.org/investment", "title": None, "publisher": None, "note": None}],
         "related": [],
     }
 

@@ -22,7 +22,7 @@ from timeline.model import Company, Event, Registry, Source
 from timeline.store import Store, load, load_bytes, store_files
 from timeline.yamlio import gc_paused, read_bytes
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _TAG = (CACHE_FORMAT, sys.version_info[:2])
 FileKey = tuple[str, int, int, int]
 

@@ -31,6 +31,8 @@ class Source(NamedTuple):
     url: str
     title: str | None = None
     publisher: str | None = None
+    # Why this source is weaker than a primary one, e.g. "secondary" (an aggregator).
+    note: str | None = None
 
 
 class Company(NamedTuple):
@@ -138,6 +140,6 @@ def event_record(event: Event) -> dict[str, object]:
         "kind": event.kind,
         "tags": list(event.tags),
         "summary": event.summary,
-        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher} for s in event.sources],
+        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher, "note": s.note} for s in event.sources],
         "related": list(event.related),
     }

@@ -22,7 +22,7 @@ ID_MAX = 80
 TOP_KEYS = ("version", "companies", "events")
 COMPANY_KEYS = ("name", "aliases", "parent")
 EVENT_KEYS = ("id", "date", "title", "companies", "kind", "tags", "summary", "sources", "related")
-SOURCE_KEYS = ("url", "title", "publisher")
+SOURCE_KEYS = ("url", "title", "publisher", "note")
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
@@ -370,8 +370,9 @@ def _parse_sources(walker: Walker, node: Node) -> tuple[Source, ...] | None:
             url_node = fields["url"]
             title = walker.text(fields["title"], "source title") if "title" in fields else None
             publisher = walker.text(fields["publisher"], "publisher") if "publisher" in fields else None
+            note = walker.text(fields["note"], "source note") if "note" in fields else None
         else:
-            url_node, title, publisher = item, None, None
+            url_node, title, publisher, note = item, None, None, None
         url = walker.text(url_node, "source url")
         if url is None:
             ok = False
@@ -383,5 +384,5 @@ def _parse_sources(walker: Walker, node: Node) -> tuple[Source, ...] | None:
             )
             ok = False
             continue
-        sources.append(Source(url, title, publisher))
+        sources.append(Source(url, title, publisher, note))
     return tuple(sources) if ok else None

@@ -72,6 +72,7 @@ def store_schema() -> dict[str, Any]:
                             "url": {"type": "string", "pattern": "^https?://"},
                             "title": text,
                             "publisher": text,
+                            "note": text,
                         },
                     },
                 ]

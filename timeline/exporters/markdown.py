@@ -54,7 +54,7 @@ def md_url(url: str) -> str:
 def source_links(sources: Sequence[Source], labels: dict[str, str]) -> str:
     """``[Publisher](<url>), ...``; ``labels`` memoises escaped labels, which repeat a lot."""
     links = []
-    for index, (url, title, publisher) in enumerate(sources, 1):
+    for index, (url, title, publisher, _note) in enumerate(sources, 1):
         label = publisher or title or f"source {index}"
         text = labels.get(label)
         if text is None:
