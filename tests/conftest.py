@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from timeline.cli import app
+from timeline.__main__ import main
 
 DATA = Path(__file__).parent / "data"
 PINNED_TODAY = "2026-06-15"
@@ -17,13 +18,14 @@ PINNED_TODAY = "2026-06-15"
 
 @pytest.fixture(params=["cached", "uncached"])
 def cache_mode(request: pytest.FixtureRequest) -> str:
-    """Every test runs with the store cache on and off: the cache must never change output."""
+    """Every test that runs the command runs with the store cache on and off: the cache must
+    never change what a user sees. (Library tests do not go through the cache.)"""
     mode: str = request.param
     return mode
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_mode: str) -> Iterator[Path]:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -31,8 +33,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_mode: str) -
     monkeypatch.setenv("TIMELINE_NOW", PINNED_TODAY)
     for name in ("TIMELINE_FILE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TIMELINE_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
-    if cache_mode == "uncached":
-        monkeypatch.setenv("TIMELINE_NO_CACHE", "1")
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -50,19 +50,49 @@ def _stable(output: bytes) -> bytes:
 READ_ONLY = {"list", "show", "companies", "tags", "stats", "validate", "schema", "export"}
 
 
+def invoke_main(args: list[str], env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Run ``timeline.__main__.main``, the console script's own entry point, with ``args`` as
+    its command line, and capture what it prints and its exit status."""
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (stdout, stderr, output):
+        saved_argv, sys.argv = sys.argv, ["timeline", *args]
+        code = 0
+        try:
+            main()
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return Result(
+            runner=runner,
+            stdout_bytes=stdout.getvalue(),
+            stderr_bytes=stderr.getvalue(),
+            output_bytes=output.getvalue(),
+            return_value=None,
+            exit_code=code,
+            exception=None,
+            exc_info=None,
+        )
+
+
 @pytest.fixture
 def run(cache_mode: str) -> Runner:
-    """Invoke the CLI like a user would: ``run("list", "-c", "X", env={"COLUMNS": "80"})``.
+    """Invoke the command as a user would: ``run("list", "-c", "X", env={"COLUMNS": "80"})``.
 
-    With the cache on, a read-only command runs twice (cold, then warm from the cache) and both
-    runs must give the same exit status, stdout and stderr.
+    This calls the console script's entry point (``timeline.__main__.main``) in-process; the
+    installed script itself runs in a subprocess in ``test_installed.py``. With the cache on, a
+    read-only command runs twice (cold, then warm from the cache) and both runs must give the
+    same exit status, stdout and stderr.
     """
 
     def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-        result = CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+        env = {**(env or {}), **({"TIMELINE_NO_CACHE": "1"} if cache_mode == "uncached" else {})}
+        result = invoke_main(list(args), env=env, input=input)
         command = next((a for a in args if a in READ_ONLY), None)
         if cache_mode == "cached" and command is not None and "-o" not in args and "--output" not in args:
-            again = CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+            again = invoke_main(list(args), env=env, input=input)
             assert (again.exit_code, _stable(again.stdout_bytes), again.stderr_bytes) == (
                 result.exit_code,
                 _stable(result.stdout_bytes),

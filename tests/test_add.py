@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from timeline.edit import NewEvent, add_event
 from timeline.errors import TimelineError, WriteError
+from timeline.fileio import locked
 from timeline.store import load, packaged_store
-from timeline.writer import NewEvent, add_event, locked
 
 from conftest import DATA, Runner
 
@@ -339,7 +340,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 FAULTS = [
-    ("mkstemp", "tempfile.mkstemp", OSError(28, "No space left on device")),
+    ("create-temp", "timeline.fileio.create_temp", OSError(28, "No space left on device")),
     ("write", "os.fdopen", OSError(28, "No space left on device")),
     ("fsync", "os.fsync", OSError(28, "No space left on device")),
     ("chmod", "os.chmod", PermissionError(1, "Operation not permitted")),
@@ -348,7 +349,7 @@ FAULTS = [
     ("interrupt-fsync", "os.fsync", KeyboardInterrupt()),
     ("interrupt-chmod", "os.chmod", KeyboardInterrupt()),
     ("interrupt-rename", "os.replace", KeyboardInterrupt()),
-    ("interrupt-validate", "timeline.writer.load_text", KeyboardInterrupt()),
+    ("interrupt-validate", "timeline.edit._add.load_text", KeyboardInterrupt()),
     ("interrupt-lock", "fcntl.flock", KeyboardInterrupt()),
 ]
 
@@ -379,10 +380,10 @@ def test_any_failure_leaves_the_store_byte_identical(
 
 
 def test_failed_validation_of_the_new_text_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.writer
+    import timeline.edit._add
 
     monkeypatch.setattr(
-        timeline.writer, "render_mapping", lambda fields, style: ["  - id: broken", "    date: 2026-02-30"]
+        timeline.edit._add, "render_mapping", lambda fields, style: ["  - id: broken", "    date: 2026-02-30"]
     )
     with pytest.raises(TimelineError, match="February 2026 has 28 days"):
         add_event(store, NewEvent(date="2025-01-01", title="X", companies=("EXMP",), kind="other"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import cache
+from timeline.store import _cache as cache
 from timeline.store import load
 
 from conftest import DATA, Runner

@@ -194,9 +194,9 @@ def test_a_bom_is_accepted(tmp_path: Path) -> None:
 
 
 def test_an_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.yamlio
+    import timeline.store._yaml
 
-    monkeypatch.setattr(timeline.yamlio, "MAX_STORE_BYTES", 100)
+    monkeypatch.setattr(timeline.store._yaml, "MAX_STORE_BYTES", 100)
     store = write(tmp_path / "store.yaml", HEAD + event())
     with pytest.raises(StoreError, match=r"store.yaml:1:1: error: file is \d+ bytes; the limit is 100 bytes"):
         load(store)
@@ -243,7 +243,7 @@ def test_a_folder_store_reports_conflicts_naming_both_places(run: Runner, tmp_pa
 @given(st.text(alphabet="ab&*[]{},:-#'\" \n\t\u00a0\u2003", max_size=12))
 def test_the_anchor_precheck_sees_every_token_that_starts_with_an_anchor_sign(text: str) -> None:
     """The cheap test that gates the exact anchor scan agrees with its definition, a regex."""
-    from timeline.yamlio import _may_have_anchors
+    from timeline.store._yaml import _may_have_anchors
 
     token_start = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
     assert _may_have_anchors(text) == bool(token_start.search(text))

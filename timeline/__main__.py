@@ -1,5 +1,22 @@
-"""``python -m timeline`` runs the same program as the ``timeline`` command."""
+"""The ``timeline`` command (and ``python -m timeline``): ``--version`` without importing typer."""
 
-from timeline.entry import main
+from __future__ import annotations
 
-main()
+import sys
+
+
+def main() -> None:
+    """Console-script entry point: exits with the status of ``timeline.cli.run``."""
+    argv = sys.argv[1:]
+    if argv == ["--version"]:
+        from timeline import __version__
+
+        sys.stdout.write(f"timeline {__version__}\n")
+        return
+    from timeline.cli import run
+
+    sys.exit(run(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,12 @@
-"""The one small exception hierarchy: each error carries a complete user message."""
+"""The one exception hierarchy: each error carries a complete user message and its exit code.
+
+The CLI maps these to stderr and an exit status in one place (``timeline.cli.run``); the library
+raises them and never prints.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 
 class TimelineError(Exception):
@@ -30,22 +33,43 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
-class Finding(NamedTuple):
+class Finding:
     """One validation problem, located in a file (1-based line and column)."""
 
-    path: str
-    line: int
-    column: int
-    severity: str  # "error" or "warning"
-    message: str
+    __slots__ = ("column", "line", "message", "path", "severity")
+
+    def __init__(self, path: str, line: int, column: int, severity: str, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.severity = severity  # "error" or "warning"
+        self.message = message
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
+    def __repr__(self) -> str:
+        return f"Finding({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and str(other) == str(self)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    @property
+    def order(self) -> tuple[str, int, int]:
+        """File order: how findings are always reported."""
+        return (self.path, self.line, self.column)
+
 
 class StoreError(TimelineError):
-    """The store has errors; ``findings`` lists every one of them, in file order."""
+    """The store has errors; ``findings`` lists every one of them, in file order.
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
+    ``hint`` is the line printed after them: the CLI's validate replaces it with its counts.
+    """
+
+    def __init__(self, findings: Sequence[Finding], hint: str = "hint: run `timeline validate` for details") -> None:
         self.findings = tuple(findings)
+        self.hint = hint
         super().__init__("\n".join(str(f) for f in self.findings))

@@ -1,12 +1,15 @@
-"""Event and Company value types, and the company registry that resolves names. No I/O."""
+"""The value types of a store (Event, Source, Company, Registry) and the facts about them.
+
+Each fact is defined here once: the kinds, the event and source field lists, the chronological
+sort key, the "exact date" rule and the messages for an unknown kind or company. No I/O.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from timeline.dates import EventDate
-from timeline.text import fold_name
+from timeline.text import did_you_mean, fold_name, visible
 
 KINDS: tuple[str, ...] = (
     "partnership",
@@ -24,6 +27,10 @@ KINDS: tuple[str, ...] = (
     "other",
 )
 
+# Event, PartialDate, EventDate and Source are NamedTuples because a store holds many of them:
+# a tuple is the cheapest object to build, compare and rebuild from the cache. Every other value
+# type is a plain class.
+
 
 class Source(NamedTuple):
     """Where a fact comes from."""
@@ -33,14 +40,6 @@ class Source(NamedTuple):
     publisher: str | None = None
     # Why this source is weaker than a primary one, e.g. "secondary" (an aggregator).
     note: str | None = None
-
-
-class Company(NamedTuple):
-    """A registered organisation; ``parent`` is the canonical name of its owner, if any."""
-
-    name: str
-    aliases: tuple[str, ...] = ()
-    parent: str | None = None
 
 
 class Event(NamedTuple):
@@ -57,14 +56,53 @@ class Event(NamedTuple):
     related: tuple[str, ...] = ()
 
     @property
-    def sort_key(self) -> tuple[object, ...]:
-        """Chronological order: earliest day, then latest day, then id (deterministic).
+    def sort_key(self) -> tuple[int, int, int, int, int, int, str]:
+        return sort_key(self.date, self.id)
 
-        The days as (year, month, day) integers rather than ``date`` objects: the same order,
-        several times cheaper, and every load sorts every event.
-        """
-        end = self.date.end or self.date.start
-        return (*self.date.start.first_ymd, *end.last_ymd, self.id)
+
+# The store's keys are the value types' fields, in the order a new event is written.
+EVENT_FIELDS: tuple[str, ...] = Event._fields
+REQUIRED_FIELDS: tuple[str, ...] = ("id", "date", "title", "companies", "kind")
+SOURCE_FIELDS: tuple[str, ...] = Source._fields
+COMPANY_FIELDS: tuple[str, ...] = ("name", "aliases", "parent")
+
+
+def sort_key(date: EventDate, event_id: str) -> tuple[int, int, int, int, int, int, str]:
+    """Chronological order: earliest day, then latest day, then id (deterministic).
+
+    The days as (year, month, day) integers rather than ``date`` objects: the same order,
+    several times cheaper, and every load sorts every event.
+    """
+    end = date.end or date.start
+    return (*date.start.first_ymd, *end.last_ymd, event_id)
+
+
+def is_exact(date: EventDate) -> bool:
+    """A date known to the day with no ``~`` or ``?``: drawn as a filled dot, exported as a day."""
+    return date.precision == "day" and not (date.approximate or date.uncertain)
+
+
+class Company:
+    """A registered organisation; ``parent`` is the canonical name of its owner, if any."""
+
+    __slots__ = ("aliases", "name", "parent")
+
+    def __init__(self, name: str, aliases: tuple[str, ...] = (), parent: str | None = None) -> None:
+        self.name = name
+        self.aliases = aliases
+        self.parent = parent
+
+    def _key(self) -> tuple[str, tuple[str, ...], str | None]:
+        return (self.name, self.aliases, self.parent)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Company) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Company({self.name!r}, {self.aliases!r}, {self.parent!r})"
 
 
 class Registry:
@@ -103,9 +141,6 @@ class Registry:
         """Canonical names and aliases, for did-you-mean suggestions."""
         return [n for c in self.companies for n in (c.name, *c.aliases)]
 
-    def get(self, name: str) -> Company:
-        return next(c for c in self.companies if c.name == name)
-
     def with_subsidiaries(self, name: str) -> frozenset[str]:
         """``name`` and every company owned by it, transitively."""
         found = {name}
@@ -117,12 +152,15 @@ class Registry:
                     stack.append(child)
         return frozenset(found)
 
-    def by_name(self) -> Mapping[str, Company]:
-        return {c.name: c for c in self.companies}
+
+def unknown_kind(value: str) -> str:
+    """The message for a kind that does not exist, wherever it was given."""
+    return f"unknown kind {visible(value)!r}{did_you_mean(value, KINDS)}; kinds are: {', '.join(KINDS)}"
 
 
-def events_by_id(events: Iterable[Event]) -> dict[str, Event]:
-    return {e.id: e for e in events}
+def unknown_company(name: str, registry: Registry) -> str:
+    """The message for a company name the registry does not know, wherever it was given."""
+    return f"unknown company {visible(name)!r}{did_you_mean(name, registry.all_names())}"
 
 
 def event_record(event: Event) -> dict[str, object]:
@@ -140,6 +178,6 @@ def event_record(event: Event) -> dict[str, object]:
         "kind": event.kind,
         "tags": list(event.tags),
         "summary": event.summary,
-        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher, "note": s.note} for s in event.sources],
+        "sources": [s._asdict() for s in event.sources],
         "related": list(event.related),
     }

@@ -1,35 +1,126 @@
-"""Query: the shared filters and ordering, as a pure function over events."""
+"""Query: the shared filters and ordering, as a pure function over events.
+
+``build_query`` turns the filter options (by name, as the CLI's option bundle passes them) into a
+Query, so a new filter touches this module and ``timeline.cli._options`` only.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from timeline.model import Event, Registry
+from timeline.model import KINDS, Event, Registry, unknown_company, unknown_kind
+from timeline.text import visible
 
 SortKey = Literal["date", "title", "company"]
 SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "company")
 
 
-class Query(NamedTuple):
+class Query:
     """What a user asked for. Company names are canonical; dates are inclusive days.
 
     An event's date is the span from its earliest to its latest possible day. By default a
     date filter keeps events whose span overlaps the range; ``within`` demands containment.
     """
 
-    companies: tuple[str, ...] = ()
-    all_companies: bool = False
-    since: date | None = None
-    until: date | None = None
-    within: bool = False
-    tags: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    search: tuple[str, ...] = ()
-    sort: SortKey = "date"
-    reverse: bool = False
-    limit: int | None = None
+    __slots__ = (
+        "all_companies",
+        "companies",
+        "kinds",
+        "limit",
+        "reverse",
+        "search",
+        "since",
+        "sort",
+        "tags",
+        "until",
+        "within",
+    )
+
+    def __init__(
+        self,
+        *,
+        companies: tuple[str, ...] = (),
+        all_companies: bool = False,
+        since: date | None = None,
+        until: date | None = None,
+        within: bool = False,
+        tags: tuple[str, ...] = (),
+        kinds: tuple[str, ...] = (),
+        search: tuple[str, ...] = (),
+        sort: SortKey = "date",
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> None:
+        self.companies = companies
+        self.all_companies = all_companies
+        self.since = since
+        self.until = until
+        self.within = within
+        self.tags = tags
+        self.kinds = kinds
+        self.search = search
+        self.sort: SortKey = sort
+        self.reverse = reverse
+        self.limit = limit
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Query({fields})"
+
+
+def build_query(
+    registry: Registry,
+    known_tags: Iterable[str],
+    today: date,
+    *,
+    company: Sequence[str] = (),
+    all_companies: bool = False,
+    since: str | None = None,
+    until: str | None = None,
+    on: str | None = None,
+    within: bool = False,
+    tag: Sequence[str] = (),
+    kind: Sequence[str] = (),
+    search: Sequence[str] = (),
+    sort: str = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> tuple[Query, list[str]]:
+    """The Query for these option values, and warnings to show; UsageError for values that
+    cannot mean anything (unknown company, kind or sort, an unreadable date)."""
+    from timeline.errors import UsageError
+    from timeline.periods import resolve_range
+
+    companies: list[str] = []
+    for name in company:
+        canonical = registry.resolve(name)
+        if canonical is None:
+            raise UsageError(f"--company: {unknown_company(name, registry)}; see `timeline companies`")
+        companies.append(canonical)
+    for value in kind:
+        if value not in KINDS:
+            raise UsageError(f"--kind: {unknown_kind(value)}")
+    if sort not in SORT_KEYS:
+        raise UsageError(f"--sort: {sort!r} is not one of {', '.join(SORT_KEYS)}")
+    tags_in_store = set(known_tags)
+    warnings = [f"no event has the tag {visible(value)!r}" for value in tag if value not in tags_in_store]
+    first, last = resolve_range(on, since, until, today)
+    query = Query(
+        companies=tuple(dict.fromkeys(companies)),
+        all_companies=all_companies,
+        since=first,
+        until=last,
+        within=within,
+        tags=tuple(tag),
+        kinds=tuple(kind),
+        search=tuple(search),
+        sort=sort,  # checked against SORT_KEYS above
+        reverse=reverse,
+        limit=limit,
+    )
+    return query, warnings
 
 
 def _company_test(query: Query, registry: Registry) -> tuple[frozenset[str], ...]:

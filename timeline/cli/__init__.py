@@ -1,21 +1,23 @@
-"""The typer app: each run registers only the command it runs.
+"""The command line: ``run(argv)`` builds the typer app and is the one error boundary.
 
-Heavy modules (yaml, rich tables, dateutil, exporters) are imported inside the commands that use
-them, and each command's module is imported only when that command runs, so ``timeline --help``
-and a single command start close to typer's own start-up.
+Each run registers only the command it runs: typer turns every registered command into a click
+command on every run, so registering one keeps start-up short. Heavy modules (yaml, rich,
+dateutil, exporters) are imported inside the commands that use them, and each command's module
+is imported only when that command runs.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
-from typing import Annotated, Optional
+from collections.abc import Callable, Sequence
+from typing import Annotated
 
 import typer
 
 from timeline import __version__
-from timeline.cli.common import Settings
+from timeline.cli._common import Settings
+from timeline.errors import StoreError, TimelineError, UsageError
 
 
 def _version(value: bool) -> None:
@@ -27,7 +29,7 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     file: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional at runtime on 3.11
+        str | None,
         typer.Option(
             "--file",
             "-f",
@@ -45,16 +47,16 @@ def main_options(
 
 # Each command: the module and function that implement it, imported only when registered.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("read", "validate"),
-    "schema": ("read", "schema"),
-    "list": ("read", "list_events"),
-    "show": ("read", "show"),
-    "companies": ("read", "companies"),
-    "tags": ("read", "tags"),
-    "stats": ("read", "stats"),
-    "export": ("export", "export_events"),
-    "init": ("write", "init"),
-    "add": ("write", "add"),
+    "validate": ("_read", "validate"),
+    "schema": ("_read", "schema"),
+    "list": ("_read", "list_events"),
+    "show": ("_read", "show"),
+    "companies": ("_read", "companies"),
+    "tags": ("_read", "tags"),
+    "stats": ("_read", "stats"),
+    "export": ("_export", "export_events"),
+    "init": ("_write", "init"),
+    "add": ("_write", "add"),
 }
 
 
@@ -65,8 +67,7 @@ def _command(name: str) -> Callable[..., None]:
 
 
 def build_app(only: str | None = None) -> typer.Typer:
-    """The typer app with every command, or with just ``only``: typer turns each registered
-    command into a click command on every run, so registering one keeps start-up short."""
+    """The typer app with every command, or with just ``only``."""
     application = typer.Typer(
         name="timeline",
         help="Ask questions of a YAML timeline of the AI industry.",
@@ -82,14 +83,7 @@ def build_app(only: str | None = None) -> typer.Typer:
     return application
 
 
-def __getattr__(name: str) -> typer.Typer:
-    """``timeline.cli.app``, the app with every command, built on first use (tests use it)."""
-    if name == "app":
-        return build_app()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def requested_command(argv: list[str]) -> str | None:
+def requested_command(argv: Sequence[str]) -> str | None:
     """The subcommand named in ``argv`` after the global options, if it is a known one."""
     args = iter(argv)
     for arg in args:
@@ -104,6 +98,32 @@ def requested_command(argv: list[str]) -> str | None:
     return None
 
 
-def main() -> None:
-    """Console-script entry point."""
-    build_app(requested_command(sys.argv[1:]))()
+def report(error: TimelineError) -> int:
+    """Write ``error`` to stderr (its text shown, never interpreted) and return its exit code."""
+    from timeline.text import visible
+
+    lines = [visible(line) for line in error.message.splitlines()] or ["error"]
+    if isinstance(error, StoreError):
+        text = "\n".join(lines) + "\n" + error.hint
+    else:
+        prefix = "usage error: " if isinstance(error, UsageError) else "error: "
+        text = prefix + "\n".join(lines)
+    sys.stderr.write(text + "\n")
+    return error.exit_code
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command line and return its exit status: the one place errors become exits.
+
+    0 ok, 1 a data or store error, 2 a usage error, 130 interrupted (typer maps Ctrl-C). Only
+    TimelineError is caught: any other exception is a bug and keeps its traceback.
+    """
+    app = build_app(requested_command(argv))
+    try:
+        app(args=list(argv), prog_name="timeline")
+    except TimelineError as error:
+        return report(error)
+    except SystemExit as done:  # typer ends every run this way, with the command's status
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from timeline.exporters import ExportOptions
+from timeline.exporters.base import ExportOptions
 from timeline.model import Event
 
 HEADER = ("id", "date", "start", "end", "precision", "title", "companies", "kind", "tags", "summary", "url")

@@ -1,33 +1,20 @@
 """One self-contained HTML page: inline CSS, no scripts, no external requests, all data escaped.
 
+Company colours come from the terminal's palette (``timeline.terminal.style``), so a company
+looks the same on the page as in the terminal.
+
 A Content-Security-Policy forbids anything but the inline style, so even a hostile store cannot
 make the page fetch or run anything. Readable on a phone (fluid layout) and in print.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from html import escape
 
-from timeline.exporters import ExportOptions, group_by_year
-from timeline.model import Event
-
-# Hex twins of the terminal palette in render.py (same index for the same company).
-CHIP_COLOURS = (
-    "#1e6fd9",
-    "#b86e00",
-    "#15803d",
-    "#a21caf",
-    "#8a6d00",
-    "#0e7490",
-    "#b91c1c",
-    "#6d28d9",
-    "#047857",
-    "#be185d",
-    "#2563eb",
-    "#c2410c",
-)
+from timeline.exporters.base import ExportOptions, group_by_year
+from timeline.model import Event, is_exact
+from timeline.terminal.style import company_hex
 
 STYLE = """
 :root { color-scheme: light dark; --rail: #c9ced6; --muted: #5b6370; --bg: #fff; --fg: #1d2330; }
@@ -61,14 +48,10 @@ h3.title { font-size: 1.05rem; margin: .1rem 0 .35rem; overflow-wrap: anywhere; 
 """.strip()
 
 
-def chip_colour(name: str) -> str:
-    return CHIP_COLOURS[zlib.crc32(name.encode()) % len(CHIP_COLOURS)]
-
-
 def _event(event: Event) -> str:
-    exact = event.date.precision == "day" and not (event.date.approximate or event.date.uncertain)
+    exact = is_exact(event.date)
     chips = "".join(
-        f'<span class="chip" style="--c:{chip_colour(name)}">{escape(name)}</span>' for name in event.companies
+        f'<span class="chip" style="--c:{company_hex(name)}">{escape(name)}</span>' for name in event.companies
     )
     parts = [
         f'<li class="event{"" if exact else " inexact"}" id="{escape(event.id)}">',

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from timeline import __version__
-from timeline.exporters import ExportOptions
-from timeline.model import Event
+from timeline.exporters.base import ExportOptions
+from timeline.model import Event, is_exact
 
 
 def _description(event: Event) -> str:
@@ -45,7 +45,7 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         entry.add("dtstamp", stamp)
         entry.add("dtstart", event.date.first_day)
         entry.add("dtend", event.date.last_day + timedelta(days=1))
-        exact = event.date.precision == "day" and not (event.date.approximate or event.date.uncertain)
+        exact = is_exact(event.date)
         entry.add("summary", event.title if exact else f"{event.title} ({event.date.short()})")
         entry.add("description", _description(event))
         entry.add("categories", list(dict.fromkeys([event.kind, *event.tags])))

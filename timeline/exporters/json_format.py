@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from timeline.exporters import ExportOptions
+from timeline.exporters.base import ExportOptions
 from timeline.model import Event, event_record
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from timeline.dates import EventDate
-from timeline.exporters import ExportOptions, group_by_year
+from timeline.exporters.base import ExportOptions, group_by_year
 from timeline.model import Event, Source
 from timeline.text import visible
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from timeline.exporters import ExportOptions, group_by_year
+from timeline.exporters.base import ExportOptions, group_by_year
 from timeline.model import Event
 from timeline.text import visible
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from timeline.dates import PartialDate
-from timeline.exporters import ExportOptions
+from timeline.exporters.base import ExportOptions
 from timeline.model import Event
 
 

@@ -16,14 +16,20 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from timeline import __version__
 from timeline.dates import EventDate, PartialDate
-from timeline.errors import Finding
-from timeline.model import Company, Event, Registry, Source
-from timeline.store import Store, load, load_bytes, store_files
-from timeline.yamlio import gc_paused, read_bytes
+from timeline.errors import Finding, WriteError
+from timeline.fileio import atomic_write
+from timeline.model import EVENT_FIELDS, Company, Event, Registry, Source
+from timeline.store._find import store_files
+from timeline.store._load import Store, load, load_bytes
+from timeline.store._yaml import gc_paused, read_bytes
 
 CACHE_FORMAT = 2
-_TAG = (CACHE_FORMAT, sys.version_info[:2])
+# The code's version is part of the key: a release with stricter validation must not keep
+# serving events that an older one accepted.
+_TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
+_ARITY = len(EVENT_FIELDS)
 FileKey = tuple[str, int, int, int]
 
 
@@ -60,16 +66,13 @@ def _pack(store: Store) -> bytes:
         return (p.year, p.month, p.day, p.approximate, p.uncertain)
 
     companies = tuple((c.name, c.aliases, c.parent) for c in store.registry.companies)
+    # Rows follow EVENT_FIELDS, with the date as two packed parts and sources as plain tuples.
     events = tuple(
         (
             e.id,
             part(e.date.start),
             part(e.date.end) if e.date.end is not None else None,
-            e.title,
-            e.companies,
-            e.kind,
-            e.tags,
-            e.summary,
+            *e[2:7],
             tuple(tuple(s) for s in e.sources),
             e.related,
         )
@@ -81,8 +84,11 @@ def _pack(store: Store) -> bytes:
 def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
     companies, rows = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
     registry = Registry(tuple(Company(*c) for c in companies))
-    # tuple.__new__ builds each value type in C, skipping the NamedTuple's Python-level __new__:
-    # rows are packed in field order, and this halves the cost of a warm start at 100,000 events.
+    # tuple.__new__ builds each value type in C, skipping the NamedTuple's Python-level __new__
+    # (and so its arity check, done here instead): rows are packed in field order, and this
+    # halves the cost of a warm start at 100,000 events.
+    if any(len(row) != _ARITY + 1 for row in rows):
+        raise ValueError("cache rows do not match this version's event fields")
     new, part, event_date, source, event = tuple.__new__, PartialDate, EventDate, Source, Event
     events = tuple(
         new(
@@ -123,20 +129,9 @@ def read(folder: Path, store_path: Path) -> Store | None:
 
 def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...]) -> None:
     """Save ``store`` for the files described by ``keys``; failures are ignored (no cache)."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, WriteError):
         folder.mkdir(parents=True, exist_ok=True)
-        blob = marshal.dumps((_TAG, keys, _pack(store)))
-        # os.open with O_EXCL rather than tempfile, which imports random (and more) on every run.
-        temp = folder / f".tmp-{os.getpid()}-{os.urandom(6).hex()}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(temp, _entry(folder, store_path))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        atomic_write(_entry(folder, store_path), marshal.dumps((_TAG, keys, _pack(store))), durable=False)
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:

@@ -1,79 +1,57 @@
-"""Find, load and validate the YAML event store.
+"""Load and validate a store: merge a folder's files and turn findings into a Store or a StoreError.
 
-Reading and composing live in ``yamlio``, walking nodes in ``parse``; this module decides where
-the store is, merges a folder's files, and turns findings into a Store or a StoreError.
+Reading and composing live in ``_yaml``, walking nodes in ``_parse``, finding the files in
+``_find``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from timeline.errors import Finding, NotFoundError, StoreError
+from timeline.errors import Finding, StoreError
 from timeline.model import Event, Registry
-from timeline.parse import Parsed, Walker, build_registry, parse_event, parse_top
+from timeline.store._find import store_files
+from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
+from timeline.store._yaml import compose, decode, gc_paused, read_bytes
 from timeline.text import did_you_mean, visible
-from timeline.yamlio import compose, decode, gc_paused, read_bytes
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-STORE_NAME = "events.yaml"
-
-
-# --- where the store is ------------------------------------------------------------------
-
-
-class StoreLocation(NamedTuple):
-    """The store a command works on, and whether it is the read-only packaged default."""
-
-    path: Path
-    is_default: bool = False
-
-
-def packaged_store() -> Path:
-    """The ``events.yaml`` shipped inside the installed package."""
-    return Path(__file__).with_name(STORE_NAME)
-
-
-def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> StoreLocation:
-    """``--file``, else ``$TIMELINE_FILE``, else ``./events.yaml``, else the packaged default."""
-    chosen = explicit or environ.get("TIMELINE_FILE") or None
-    if chosen is not None:
-        path = Path(chosen).expanduser()
-        if not path.exists():
-            raise NotFoundError(f"store not found: {visible(str(path))}")
-        return StoreLocation(path)
-    local = cwd / STORE_NAME
-    if local.is_file():
-        return StoreLocation(local)
-    return StoreLocation(packaged_store(), is_default=True)
-
-
-def store_files(path: Path) -> list[Path]:
-    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-        if not files:
-            raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
-        return files
-    if not path.exists():
-        raise NotFoundError(f"store not found: {visible(str(path))}")
-    return [path]
-
-
 # --- the loaded store --------------------------------------------------------------------
 
 
-class Store(NamedTuple):
+class Store:
     """A validated store: events in chronological order and the company registry."""
 
-    events: tuple[Event, ...]
-    registry: Registry
-    files: tuple[Path, ...] = ()
-    warnings: tuple[Finding, ...] = ()
+    __slots__ = ("events", "files", "registry", "warnings")
+
+    def __init__(
+        self,
+        events: tuple[Event, ...],
+        registry: Registry,
+        files: tuple[Path, ...] = (),
+        warnings: tuple[Finding, ...] = (),
+    ) -> None:
+        self.events = events
+        self.registry = registry
+        self.files = files
+        self.warnings = warnings
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Store) and (other.events, other.registry, other.files, other.warnings) == (
+            self.events,
+            self.registry,
+            self.files,
+            self.warnings,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable attributes: equal stores need not hash alike
+
+    def __repr__(self) -> str:
+        return f"Store({len(self.events)} events, {len(self.registry.companies)} companies)"
 
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
@@ -139,14 +117,10 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                     )
         errors = [f for f in findings if f.severity == "error"]
         if errors:
-            raise StoreError(sorted(errors, key=_finding_order))
+            raise StoreError(sorted(errors, key=lambda f: f.order))
         events.sort(key=lambda e: e.sort_key)
         warnings = _warnings(events, registry, nodes, parsed, today) if today is not None else []
     return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings))
-
-
-def _finding_order(finding: Finding) -> tuple[str, int, int]:
-    return (finding.path, finding.line, finding.column)
 
 
 def _warnings(
@@ -184,4 +158,4 @@ def _warnings(
         for raw in part.companies:
             if raw.company.name in parents and raw.company.name not in covered:
                 warn(raw.label, raw.node, f"company {visible(raw.company.name)!r} is not used by any event")
-    return sorted(found, key=_finding_order)
+    return sorted(found, key=lambda f: f.order)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from timeline.cli.common import fail, locate, open_store, visible, visible_lines
-from timeline.cli.filters import CompanyOpt, TagOpt
-from timeline.errors import TimelineError, UsageError
+from timeline.cli._common import locate, open_store, visible, visible_lines
+from timeline.cli._options import CompanyOpt, TagOpt
+from timeline.errors import UsageError
 
 
 def init(
@@ -23,11 +23,8 @@ def init(
     from timeline.store import packaged_store
 
     if path.exists() or path.is_symlink():
-        fail(UsageError(f"{path} already exists; not overwriting it"))
-    try:
-        atomic_write(path, packaged_store().read_bytes(), mode=0o644)
-    except TimelineError as error:
-        fail(error)
+        raise UsageError(f"{path} already exists; not overwriting it")
+    atomic_write(path, packaged_store().read_bytes(), mode=0o644)
     sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
 
 
@@ -43,16 +40,16 @@ def add(
     date_text: Annotated[
         str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, ~ ? %, or START/END.")
     ] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="One-line title.")] = None,  # noqa: UP045
+    title: Annotated[str | None, typer.Option("--title", help="One-line title.")] = None,
     company: CompanyOpt = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="The kind of event.")] = None,  # noqa: UP045
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="The kind of event.")] = None,
     tag: TagOpt = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", help="Source URL (repeatable).")] = None,  # noqa: UP045
-    summary: Annotated[Optional[str], typer.Option("--summary", help="Short summary.")] = None,  # noqa: UP045
-    related: Annotated[Optional[list[str]], typer.Option("--related", help="Related event id (repeatable).")] = None,  # noqa: UP045
-    event_id: Annotated[Optional[str], typer.Option("--id", help="Id (default: made from title and date).")] = None,  # noqa: UP045
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source URL (repeatable).")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="Short summary.")] = None,
+    related: Annotated[list[str] | None, typer.Option("--related", help="Related event id (repeatable).")] = None,
+    event_id: Annotated[str | None, typer.Option("--id", help="Id (default: made from title and date).")] = None,
     new_company: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        list[str] | None,
         typer.Option("--new-company", help="Register this company in the same write (repeatable)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Add even if it looks like a duplicate.")] = False,
@@ -61,16 +58,14 @@ def add(
     ] = False,
 ) -> None:
     """Add an event to your store, in place, keeping every other byte of the file."""
+    from timeline.edit import NewEvent, add_event
     from timeline.model import KINDS
-    from timeline.writer import NewEvent, add_event
 
     location = locate(ctx)
     if location.is_default:
-        fail(
-            UsageError(
-                "the shipped store is read-only; run `timeline init` to make your own copy "
-                "(./events.yaml), or choose a file with -f"
-            )
+        raise UsageError(
+            "the shipped store is read-only; run `timeline init` to make your own copy "
+            "(./events.yaml), or choose a file with -f"
         )
     companies_given = list(company or ())
     missing = [
@@ -87,8 +82,9 @@ def add(
         ]
         kind = kind or _ask("Kind", list(KINDS))
     elif missing:
-        fail(UsageError(f"missing {', '.join(missing)} (asked for interactively only on a terminal)"))
-    assert date_text is not None and title is not None and kind is not None  # noqa: S101 - ensured above
+        raise UsageError(f"missing {', '.join(missing)} (asked for interactively only on a terminal)")
+    if date_text is None or title is None or kind is None:  # pragma: no cover - ensured above
+        raise UsageError("missing --date, --title or --kind")
     new = NewEvent(
         date=date_text,
         title=title,
@@ -101,10 +97,7 @@ def add(
         id=event_id,
         new_companies=tuple(new_company or ()),
     )
-    try:
-        result = add_event(location.path, new, dry_run=dry_run, force=force)
-    except TimelineError as error:
-        fail(error)
+    result = add_event(location.path, new, dry_run=dry_run, force=force)
     if dry_run:
         sys.stdout.write(visible_lines(result.inserted))
         return

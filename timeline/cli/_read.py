@@ -7,24 +7,9 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli.common import colour_wanted, console, count, fail, locate, open_store, today, visible, width
-from timeline.cli.filters import (
-    AllCompaniesOpt,
-    CompanyOpt,
-    KindOpt,
-    LimitOpt,
-    OnOpt,
-    ReverseOpt,
-    SearchOpt,
-    SinceOpt,
-    SortOpt,
-    TagOpt,
-    UntilOpt,
-    WithinOpt,
-    build_query,
-    select_events,
-)
-from timeline.errors import StoreError, TimelineError, UsageError
+from timeline.cli._common import colour_wanted, console, count, locate, open_store, today, visible, width
+from timeline.cli._options import Filters, select_events, with_filters
+from timeline.errors import NotFoundError, StoreError, UsageError
 
 
 def validate(
@@ -37,13 +22,8 @@ def validate(
     location = locate(ctx)
     try:
         store = load(location.path, today=today())
-    except StoreError as error:
-        for finding in error.findings:
-            sys.stderr.write(f"{visible(str(finding))}\n")
-        sys.stderr.write(f"{count(len(error.findings), 'error')}, {count(0, 'warning')}\n")
-        raise typer.Exit(1) from None
-    except TimelineError as error:
-        fail(error)
+    except StoreError as error:  # the same findings, with validate's counts instead of the hint
+        raise StoreError(error.findings, f"{count(len(error.findings), 'error')}, {count(0, 'warning')}") from None
     for finding in store.warnings:
         sys.stderr.write(f"{visible(str(finding))}\n")
     if store.warnings:
@@ -57,36 +37,23 @@ def schema() -> None:
     """Print the JSON Schema of the store format (for editor validation)."""
     import json
 
-    from timeline.schema import store_schema
+    from timeline.store import store_schema
 
     sys.stdout.write(json.dumps(store_schema(), indent=2) + "\n")
 
 
+@with_filters()
 def list_events(
     ctx: typer.Context,
-    company: CompanyOpt = None,
-    all_companies: AllCompaniesOpt = False,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    within: WithinOpt = False,
-    tag: TagOpt = None,
-    kind: KindOpt = None,
-    search: SearchOpt = None,
-    sort: SortOpt = "date",
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
+    filters: Filters,
     view: Annotated[str, typer.Option("--view", help="table, timeline or compact.")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
 ) -> None:
     """List the events that match, as a table, a visual timeline or compact lines."""
     if view not in ("table", "timeline", "compact"):
-        fail(UsageError(f"--view: {view!r} is not one of table, timeline, compact"))
+        raise UsageError(f"--view: {view!r} is not one of table, timeline, compact")
     store = open_store(ctx)
-    query = build_query(
-        store, company, all_companies, since, until, on, within, tag, kind, search, sort, reverse, limit
-    )
-    events = select_events(store, query)
+    events, _ = select_events(store, filters)
     if as_json:
         from timeline.model import event_record
         from timeline.text import json_text
@@ -97,11 +64,11 @@ def list_events(
         sys.stderr.write("No events match.\n")
         return
     if view == "compact":
-        from timeline.views import compact_lines
+        from timeline.terminal.views import compact_lines
 
         sys.stdout.writelines(line + "\n" for line in compact_lines(events))
         return
-    from timeline.views import EventTable, TimelineView
+    from timeline.terminal.views import EventTable, TimelineView
 
     table = TimelineView(events) if view == "timeline" else EventTable(events)
     if colour_wanted():
@@ -112,15 +79,14 @@ def list_events(
 
 def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]) -> None:
     """Everything about one event, with its sources and related events."""
-    from timeline.errors import NotFoundError
-    from timeline.render import event_detail
+    from timeline.terminal.panels import event_detail
     from timeline.text import did_you_mean
 
     store = open_store(ctx)
     event = store.event(event_id)
     if event is None:
         hint = did_you_mean(event_id, [e.id for e in store.events])
-        fail(NotFoundError(f"no event with id {event_id!r}{hint}"))
+        raise NotFoundError(f"no event with id {event_id!r}{hint}")
     console().print(event_detail(event, store.events))
 
 
@@ -129,28 +95,16 @@ def companies(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each company with aliases, parent, event count, and first and last event date."""
-    from timeline.render import CompanyRow
+    from timeline.summary import company_rows
 
     store = open_store(ctx)
-    rows: list[CompanyRow] = []
-    for entry in store.registry.companies:
-        own = [e for e in store.events if entry.name in e.companies]
-        rows.append(
-            {
-                "name": entry.name,
-                "aliases": list(entry.aliases),
-                "parent": entry.parent,
-                "events": len(own),
-                "first": str(own[0].date) if own else None,
-                "last": str(own[-1].date) if own else None,
-            }
-        )
+    rows = company_rows(store.events, store.registry)
     if as_json:
         from timeline.text import json_text
 
         sys.stdout.write(json_text(rows) + "\n")
         return
-    from timeline.render import companies_table
+    from timeline.terminal.panels import companies_table
 
     console().print(companies_table(rows))
 
@@ -160,49 +114,38 @@ def tags(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each tag and each kind with its number of events."""
-    from collections import Counter
+    from timeline.summary import busiest_first, kind_counts, tag_counts
 
     store = open_store(ctx)
-    tag_counts = Counter(t for e in store.events for t in e.tags)
-    kind_counts = Counter(e.kind for e in store.events)
+    tag_count, kind_count = tag_counts(store.events), kind_counts(store.events)
     if as_json:
         from timeline.text import json_text
 
-        ordered = {
-            "tags": dict(sorted(tag_counts.items(), key=lambda i: (-i[1], i[0]))),
-            "kinds": dict(sorted(kind_counts.items(), key=lambda i: (-i[1], i[0]))),
-        }
+        ordered = {"tags": dict(busiest_first(tag_count)), "kinds": dict(busiest_first(kind_count))}
         sys.stdout.write(json_text(ordered) + "\n")
         return
     from rich.console import Group
 
-    from timeline.render import counts_table
+    from timeline.terminal.panels import counts_table
 
-    console().print(Group(counts_table("tags", tag_counts), "", counts_table("kinds", kind_counts)))
+    console().print(Group(counts_table("tags", tag_count), "", counts_table("kinds", kind_count)))
 
 
+@with_filters(ordering=False)
 def stats(
     ctx: typer.Context,
-    company: CompanyOpt = None,
-    all_companies: AllCompaniesOpt = False,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    on: OnOpt = None,
-    within: WithinOpt = False,
-    tag: TagOpt = None,
-    kind: KindOpt = None,
-    search: SearchOpt = None,
+    filters: Filters,
     by: Annotated[str, typer.Option("--by", help="year, quarter or month.")] = "year",
 ) -> None:
     """Event counts per company per period, busiest companies first."""
     if by not in ("year", "quarter", "month"):
-        fail(UsageError(f"--by: {by!r} is not one of year, quarter, month"))
+        raise UsageError(f"--by: {by!r} is not one of year, quarter, month")
     store = open_store(ctx)
-    query = build_query(store, company, all_companies, since, until, on, within, tag, kind, search)
-    events = select_events(store, query)
+    events, _ = select_events(store, filters)
     if not events:
         sys.stderr.write("No events match.\n")
         return
-    from timeline.render import stats_table
+    from timeline.summary import Stats
+    from timeline.terminal.panels import stats_table
 
-    console().print(stats_table(events, by))
+    console().print(stats_table(Stats(events, by)))

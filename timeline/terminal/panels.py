@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import TYPE_CHECKING, TypedDict
 
 from rich.style import Style
 from rich.table import Table
@@ -17,11 +15,9 @@ from rich.text import Text
 
 from timeline.dates import parse_event_date
 from timeline.model import Event
+from timeline.summary import CompanyRow, Stats, busiest_first
+from timeline.terminal.style import company_style
 from timeline.text import visible
-from timeline.views import company_style
-
-if TYPE_CHECKING:
-    pass
 
 BAR = "█"
 
@@ -74,17 +70,6 @@ def event_detail(event: Event, events: Sequence[Event]) -> Table:
     return grid
 
 
-class CompanyRow(TypedDict):
-    """One line of `timeline companies` (also its JSON shape)."""
-
-    name: str
-    aliases: list[str]
-    parent: str | None
-    events: int
-    first: str | None
-    last: str | None
-
-
 def companies_table(rows: Sequence[CompanyRow]) -> Table:
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for name in ("Company", "Aliases", "Parent", "Events", "First", "Last"):
@@ -115,39 +100,23 @@ def counts_table(title: str, counts: Counter[str]) -> Table:
     table.add_column("Events", justify="right")
     table.add_column("")
     top = max(counts.values(), default=1)
-    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for name, count in busiest_first(counts):
         table.add_row(Text(visible(name)), str(count), Text(BAR * max(1, round(20 * count / top)), style="cyan"))
     return table
 
 
-def period_of(day: date, by: str) -> str:
-    if by == "year":
-        return str(day.year)
-    if by == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
-
-
-def stats_table(events: Sequence[Event], by: str) -> Table:
+def stats_table(stats: Stats) -> Table:
     """Event counts per company per period, busiest companies first, with bars and totals."""
-    periods = sorted({period_of(e.date.first_day, by) for e in events})
-    per_company: dict[str, Counter[str]] = {}
-    for event in events:
-        period = period_of(event.date.first_day, by)
-        for company in event.companies:
-            per_company.setdefault(company, Counter())[period] += 1
-    totals = {name: sum(c.values()) for name, c in per_company.items()}
-    order = sorted(per_company, key=lambda name: (-totals[name], name.casefold()))
     table = Table(show_edge=False, header_style="bold", pad_edge=False, show_footer=True)
     table.add_column("Company", footer="All events", overflow="fold")
-    all_counts = Counter(period_of(e.date.first_day, by) for e in events)
-    for period in periods:
-        table.add_column(period, justify="right", footer=str(all_counts[period]))
-    table.add_column("Total", justify="right", footer=str(len(events)))
+    for period in stats.periods:
+        table.add_column(period, justify="right", footer=str(stats.period_totals[period]))
+    table.add_column("Total", justify="right", footer=str(stats.total))
     table.add_column("", no_wrap=True)
-    top = max(totals.values(), default=1)
-    for name in order:
-        cells = [str(per_company[name][p]) if per_company[name][p] else "·" for p in periods]
-        bar = Text(BAR * max(1, round(16 * totals[name] / top)), style=company_style(name))
-        table.add_row(Text(visible(name), style=company_style(name)), *cells, str(totals[name]), bar)
+    top = max(stats.totals.values(), default=1)
+    for name in stats.order:
+        counts = stats.per_company[name]
+        cells = [str(counts[p]) if counts[p] else "·" for p in stats.periods]
+        bar = Text(BAR * max(1, round(16 * stats.totals[name] / top)), style=company_style(name))
+        table.add_row(Text(visible(name), style=company_style(name)), *cells, str(stats.totals[name]), bar)
     return table

@@ -1,5 +1,8 @@
 """Reading store files safely: size limit, UTF-8, and libyaml's C parser composing nodes.
 
+This is the one reader of store files: loading, the cache and every edit go through it, so
+undecodable bytes get the same located error everywhere.
+
 Nodes (not constructed objects) keep every value's line and column, so problems can be located;
 anchors and aliases are refused before composing, so an alias bomb never expands.
 """
@@ -12,13 +15,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from timeline.errors import Finding
+from timeline.errors import Finding, StoreError
 from timeline.text import visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
 MAX_STORE_BYTES = 128 * 1024 * 1024
+
+
+def yaml_loader() -> type:
+    """The one loader class: libyaml's C loader when PyYAML was built with it (5-10x faster)."""
+    import yaml
+
+    loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 @contextmanager
@@ -62,6 +73,16 @@ def decode(data: bytes, label: str, findings: list[Finding]) -> str | None:
         return None
 
 
+def read_text(path: Path) -> tuple[bytes, str]:
+    """A store file's bytes and text, or StoreError with the same finding validate reports."""
+    findings: list[Finding] = []
+    data = read_bytes(path, findings)
+    text = decode(data, str(path), findings) if data is not None else None
+    if text is None or data is None:
+        raise StoreError(findings)
+    return data, text
+
+
 def _may_have_anchors(text: str) -> bool:
     """Whether ``&`` or ``*`` starts a token somewhere: a cheap test before the exact scan.
 
@@ -82,7 +103,7 @@ def compose(text: str, label: str, findings: list[Finding]) -> Node | None:
     """The YAML node tree, or None after recording syntax errors, anchors or aliases."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = yaml_loader()
     if _may_have_anchors(text) and _find_anchors(text, label, findings, loader):
         return None
     try:

@@ -1,7 +1,8 @@
-"""What every command shares: settings, consoles, today's date, the store, and error exits.
+"""What every command shares: settings, consoles, colour and width, today's date, the store.
 
 The CLI package is the only place that knows argv, environment variables, exit codes and
-streams; the library below it never prints.
+streams; the library below it never prints. Errors are raised, never reported here: the one
+boundary in ``timeline.cli.run`` reports them.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
 
-from timeline.errors import StoreError, TimelineError, UsageError
+from timeline.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,20 +63,6 @@ def width() -> int:
     return shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
 
 
-def fail(error: TimelineError) -> NoReturn:
-    """Report a domain error on stderr (never interpreting its text) and exit with its code."""
-    from timeline.text import visible
-
-    lines = [visible(line) for line in error.message.splitlines()] or ["error"]
-    if isinstance(error, StoreError):
-        text = "\n".join(lines) + "\nhint: run `timeline validate` for details"
-    else:
-        prefix = "usage error: " if isinstance(error, UsageError) else "error: "
-        text = prefix + "\n".join(lines)
-    sys.stderr.write(text + "\n")
-    raise typer.Exit(error.exit_code)
-
-
 def today() -> date:
     """The real date, unless ``TIMELINE_NOW=YYYY-MM-DD`` pins it (tests always pin it)."""
     pinned = os.environ.get("TIMELINE_NOW")
@@ -84,7 +71,7 @@ def today() -> date:
     try:
         return date.fromisoformat(pinned)
     except ValueError:
-        fail(UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}"))
+        raise UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}") from None
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -95,21 +82,14 @@ def settings(ctx: typer.Context) -> Settings:
 def locate(ctx: typer.Context) -> StoreLocation:
     from timeline.store import find_store
 
-    try:
-        return find_store(settings(ctx).file, os.environ, Path.cwd())
-    except TimelineError as error:
-        fail(error)
+    return find_store(settings(ctx).file, os.environ, Path.cwd())
 
 
 def open_store(ctx: typer.Context) -> Store:
-    """Load the chosen store (through the cache), or report its errors and exit 1."""
-    from timeline.cache import cache_dir, load_cached
+    """Load the chosen store (through the cache); StoreError lists its problems."""
+    from timeline.store import cache_dir, load_cached
 
-    location = locate(ctx)
-    try:
-        return load_cached(location.path, cache_dir(os.environ))
-    except TimelineError as error:
-        fail(error)
+    return load_cached(locate(ctx).path, cache_dir(os.environ))
 
 
 def visible(text: str) -> str:
@@ -118,11 +98,11 @@ def visible(text: str) -> str:
     return visible(text)
 
 
-def count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def visible_lines(text: str) -> str:
     from timeline.text import visible
 
     return visible(text, keep_newlines=True)
+
+
+def count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

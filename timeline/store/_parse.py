@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from timeline.dates import DateSyntaxError, EventDate, parse_event_date
 from timeline.errors import Finding
-from timeline.model import KINDS, Company, Event, Registry, Source
+from timeline.model import (
+    COMPANY_FIELDS,
+    EVENT_FIELDS,
+    KINDS,
+    REQUIRED_FIELDS,
+    SOURCE_FIELDS,
+    Company,
+    Event,
+    Registry,
+    Source,
+    unknown_company,
+    unknown_kind,
+)
 from timeline.text import did_you_mean, fold_name, visible
 
 if TYPE_CHECKING:
@@ -20,9 +32,6 @@ TAG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 80
 
 TOP_KEYS = ("version", "companies", "events")
-COMPANY_KEYS = ("name", "aliases", "parent")
-EVENT_KEYS = ("id", "date", "title", "companies", "kind", "tags", "summary", "sources", "related")
-SOURCE_KEYS = ("url", "title", "publisher", "note")
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
@@ -117,10 +126,15 @@ class Walker:
         return out
 
 
-class RawCompany(NamedTuple):
-    company: Company
-    label: str
-    node: Node
+class RawCompany:
+    """A company as one file defines it, with where, for messages that point at it."""
+
+    __slots__ = ("company", "label", "node")
+
+    def __init__(self, company: Company, label: str, node: Node) -> None:
+        self.company = company
+        self.label = label
+        self.node = node
 
 
 class Parsed:
@@ -163,7 +177,7 @@ def parse_top(walker: Walker, root: Node | None, path: Path) -> Parsed:
 
 
 def _parse_company(walker: Walker, node: Node) -> Company | None:
-    fields = walker.mapping(node, COMPANY_KEYS, "a company")
+    fields = walker.mapping(node, COMPANY_FIELDS, "a company")
     if fields is None:
         return None
     if "name" not in fields:
@@ -241,11 +255,11 @@ def build_registry(walker: Walker, parsed: list[Parsed]) -> Registry:
 
 
 def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
-    fields = walker.mapping(node, EVENT_KEYS, "an event")
+    fields = walker.mapping(node, EVENT_FIELDS, "an event")
     if fields is None:
         return None
     ok = True
-    for key in ("id", "date", "title", "companies", "kind"):
+    for key in REQUIRED_FIELDS:
         if key not in fields:
             walker.error(node, f"event is missing required key {key!r}")
             ok = False
@@ -316,11 +330,7 @@ def _parse_companies(walker: Walker, node: Node, registry: Registry) -> tuple[st
     for name, item in names:
         canonical = registry.resolve(name)
         if canonical is None:
-            walker.error(
-                item,
-                f"unknown company {visible(name)!r}{did_you_mean(name, registry.all_names())}; "
-                "add it under companies: first",
-            )
+            walker.error(item, f"{unknown_company(name, registry)}; add it under companies: first")
             return None
         if canonical not in resolved:
             resolved.append(canonical)
@@ -332,10 +342,7 @@ def _parse_kind(walker: Walker, node: Node) -> str | None:
     if value is None:
         return None
     if value not in KINDS:
-        walker.error(
-            node,
-            f"unknown kind {visible(value)!r}{did_you_mean(value, KINDS)}; kinds are: {', '.join(KINDS)}",
-        )
+        walker.error(node, unknown_kind(value))
         return None
     return value
 
@@ -359,7 +366,7 @@ def _parse_sources(walker: Walker, node: Node) -> tuple[Source, ...] | None:
     ok = True
     for item in items:
         if item.tag == MAP:
-            fields = walker.mapping(item, SOURCE_KEYS, "a source")
+            fields = walker.mapping(item, SOURCE_FIELDS, "a source")
             if fields is None:
                 ok = False
                 continue

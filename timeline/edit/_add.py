@@ -1,33 +1,20 @@
 """Adding events to a store file without ever losing data.
 
 Under an exclusive lock (``<store>.lock`` beside the real file) the store is read again,
-validated, edited as text (see ``yamltext``), the new text is validated by loading it, and only
+validated, edited as text (see ``_yamltext``), the new text is validated by loading it, and only
 then written through a temporary file, fsync and rename. Any failure leaves the store untouched.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import fcntl
-import os
 import re
-import signal
-import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
-from typing import NamedTuple
 
 from timeline.dates import DateSyntaxError, parse_event_date
-from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
-from timeline.fileio import atomic_write
-from timeline.model import KINDS, Event
-from timeline.parse import ID_MAX, ID_RE
-from timeline.store import Store, load_text
-from timeline.text import did_you_mean, fold_name, visible
-from timeline.yamltext import (
+from timeline.edit._yamltext import (
     date_scalar,
     detect_style,
     end_line,
@@ -36,83 +23,58 @@ from timeline.yamltext import (
     render_mapping,
     splice,
 )
+from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
+from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
+from timeline.model import EVENT_FIELDS, KINDS, Event, sort_key, unknown_company, unknown_kind
+from timeline.store import Store, load_text, read_text, yaml_loader
+from timeline.store._parse import ID_MAX, ID_RE
+from timeline.text import did_you_mean, fold_name, visible
 
-LOCK_TIMEOUT = 10.0
-EVENT_ORDER = ("id", "date", "title", "companies", "kind", "tags", "summary", "sources", "related")
 
-
-class NewEvent(NamedTuple):
+class NewEvent:
     """What the user asked to add; text is taken exactly as given."""
 
-    date: str
-    title: str
-    companies: tuple[str, ...]
-    kind: str
-    tags: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    summary: str | None = None
-    related: tuple[str, ...] = ()
-    id: str | None = None
-    new_companies: tuple[str, ...] = ()
+    __slots__ = ("companies", "date", "id", "kind", "new_companies", "related", "sources", "summary", "tags", "title")
+
+    def __init__(
+        self,
+        *,
+        date: str,
+        title: str,
+        companies: tuple[str, ...],
+        kind: str,
+        tags: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        summary: str | None = None,
+        related: tuple[str, ...] = (),
+        id: str | None = None,
+        new_companies: tuple[str, ...] = (),
+    ) -> None:
+        self.date = date
+        self.title = title
+        self.companies = companies
+        self.kind = kind
+        self.tags = tags
+        self.sources = sources
+        self.summary = summary
+        self.related = related
+        self.id = id
+        self.new_companies = new_companies
 
 
-class AddResult(NamedTuple):
-    event: Event
-    inserted: str  # the YAML lines that were (or, in a dry run, would be) added
-    written: bool
+class AddResult:
+    """The event as it loaded back, and the YAML lines that were (or would be) added."""
+
+    __slots__ = ("event", "inserted", "written")
+
+    def __init__(self, event: Event, inserted: str, written: bool) -> None:
+        self.event = event
+        self.inserted = inserted
+        self.written = written
 
 
 class DuplicateError(TimelineError):
     """The new event looks like one already in the store."""
-
-
-@contextlib.contextmanager
-def locked(store_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold ``<store>.lock`` (beside the real file when the store is a symlink) exclusively."""
-    real = store_path.resolve()
-    lock_path = real.with_name(real.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise WriteError(f"cannot create lock file {lock_path}: {error.strerror}") from error
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WriteError(
-                        f"the store is locked by another writer ({lock_path}); gave up after {timeout:g} seconds"
-                    ) from None
-                time.sleep(0.02)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def signals_as_interrupts() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into KeyboardInterrupt while writing, so clean-up code runs."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous: dict[signal.Signals, object] = {}
-    try:
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            previous[sig] = signal.signal(sig, interrupt)
-    except ValueError:  # not the main thread: signals cannot be handled here
-        previous.clear()
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 def make_id(title: str, date_text: str, taken: set[str]) -> str:
@@ -152,16 +114,15 @@ def _check_fields(new: NewEvent, store: Store) -> None:
     if not new.title.strip() or "\n" in new.title.strip():
         raise UsageError("--title: give a non-empty, single-line title")
     if new.kind not in KINDS:
-        raise UsageError(f"--kind: unknown kind {new.kind!r}{did_you_mean(new.kind, KINDS)}; kinds: {', '.join(KINDS)}")
+        raise UsageError(f"--kind: {unknown_kind(new.kind)}")
     registering = {fold_name(n) for n in new.new_companies}
     for name in new.new_companies:
         if store.registry.resolve(name) is not None:
             raise UsageError(f"--new-company: {name!r} is already registered as {store.registry.resolve(name)!r}")
     for name in new.companies:
         if store.registry.resolve(name) is None and fold_name(name) not in registering:
-            hint = did_you_mean(name, store.registry.all_names())
             raise UsageError(
-                f"--company: unknown company {visible(name)!r}{hint}; to register it, add --new-company {name!r}"
+                f"--company: {unknown_company(name, store.registry)}; to register it, add --new-company {name!r}"
             )
     ids = {e.id for e in store.events}
     if new.id is not None:
@@ -191,9 +152,9 @@ def _event_fields(new: NewEvent, event_id: str, order: Sequence[str]) -> list[tu
     if new.related:
         values["related"] = list(new.related)
     keys = [k for k in order if k in values]
-    for key in EVENT_ORDER:  # a key the file's events lack goes after its usual predecessor
+    for key in EVENT_FIELDS:  # a key the file's events lack goes after its usual predecessor
         if key in values and key not in keys:
-            before = [k for k in EVENT_ORDER[: EVENT_ORDER.index(key)] if k in keys]
+            before = [k for k in EVENT_FIELDS[: EVENT_FIELDS.index(key)] if k in keys]
             keys.insert(keys.index(before[-1]) + 1 if before else 0, key)
     return [(k, values[k]) for k in keys]
 
@@ -204,7 +165,7 @@ def plan_text(text: str, store: Store, new: NewEvent, label: str) -> tuple[str, 
 
     _check_fields(new, store)
     event_id = new.id or make_id(new.title.strip(), new.date, {e.id for e in store.events})
-    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    root = yaml.compose(text, Loader=yaml_loader())
     if root is None:  # pragma: no cover - the store was loaded (and so is not empty) just before
         raise WriteError("the store is empty")
     top = {k.value: v for k, v in root.value}
@@ -215,16 +176,9 @@ def plan_text(text: str, store: Store, new: NewEvent, label: str) -> tuple[str, 
     items = events_node.value if isinstance(events_node.value, list) else []
     style = detect_style(items, lines)
     block = render_mapping(_event_fields(new, event_id, style.key_order), style)
-    first_day = parse_event_date(new.date).first_day
-    position = next(
-        (
-            i
-            for i, node in enumerate(items)
-            if _item_key(node) is not None
-            and _item_key(node) > (first_day, parse_event_date(new.date).last_day, event_id)  # type: ignore[operator]
-        ),
-        len(items),
-    )
+    new_key = sort_key(parse_event_date(new.date), event_id)
+    keys = [_item_key(node) for node in items]
+    position = next((i for i, key in enumerate(keys) if key is not None and key > new_key), len(items))
     edits.append(_item_edit(events_node, items, position, block, style.blank_between, lines))
 
     if new.new_companies:
@@ -250,7 +204,7 @@ def plan_text(text: str, store: Store, new: NewEvent, label: str) -> tuple[str, 
     return new_text, block, event
 
 
-def _item_key(node: object) -> tuple[object, ...] | None:
+def _item_key(node: object) -> tuple[int, int, int, int, int, int, str] | None:
     """The chronological sort key of an existing event node, read from its date and id."""
     value = getattr(node, "value", None)
     if not isinstance(value, list):
@@ -260,7 +214,7 @@ def _item_key(node: object) -> tuple[object, ...] | None:
         date = parse_event_date(fields["date"])
     except (KeyError, DateSyntaxError):
         return None
-    return (date.first_day, date.last_day, fields.get("id", ""))
+    return sort_key(date, fields.get("id", ""))
 
 
 def _item_edit(
@@ -296,8 +250,7 @@ def add_event(
         raise NotFoundError(f"store not found: {path}")
     real = path.resolve()
     with locked(path, lock_timeout):
-        original = real.read_bytes()
-        text = original.decode("utf-8-sig")
+        original, text = read_text(real)
         store = load_text(text, str(path))
         new_text, block, event = plan_text(text, store, new, str(path))
         duplicate = None if force else find_duplicate(store, event)

@@ -23,8 +23,10 @@ _DATE_TEXT = re.compile(r"[0-9][0-9/~?%-]*")
 def _yaml_reads(text: str) -> object:
     import yaml
 
+    from timeline.store import yaml_loader
+
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+        return yaml.load(text, Loader=yaml_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return None
 

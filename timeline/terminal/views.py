@@ -1,4 +1,4 @@
-"""The list views (table, timeline, compact) as styled lines, laid out by ``layout``.
+"""The list views (table, timeline, compact) as styled lines, laid out by ``_layout``.
 
 Each view can print itself as plain text (no rich import: the fast path when there is no colour)
 or render as a rich renderable on a colour terminal. Event text always goes through ``visible``.
@@ -6,38 +6,17 @@ or render as a rich renderable on a colour terminal. Event text always goes thro
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from timeline.dates import MONTH_NAMES
-from timeline.layout import Line, Run, cell_width, pad, plain, table, wrap
-from timeline.model import Event
+from timeline.model import Event, is_exact
+from timeline.terminal._layout import Line, Run, cell_width, pad, plain, table, wrap
+from timeline.terminal.style import RAIL, company_style
 from timeline.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
-
-PALETTE = (
-    "dodger_blue1",
-    "orange3",
-    "green3",
-    "magenta",
-    "gold3",
-    "cyan3",
-    "red3",
-    "medium_purple2",
-    "spring_green3",
-    "hot_pink3",
-    "steel_blue1",
-    "dark_orange",
-)
-RAIL = "grey50"
-
-
-def company_style(name: str) -> str:
-    """A stable colour per company, the same in every view and every run."""
-    return PALETTE[zlib.crc32(name.encode()) % len(PALETTE)]
 
 
 def company_runs(names: Sequence[str], separator: str = ", ") -> list[Run]:
@@ -121,7 +100,7 @@ class TimelineView(StyledView):
             if group != heading:
                 heading = group
                 out.append([("  ", ""), (group[1], "bold underline")])
-            exact = event.date.precision == "day" and not event.date.approximate
+            exact = is_exact(event.date)
             body = wrap([(visible(event.title), "bold")], body_width)
             body += wrap([*company_runs(event.companies, " · "), (f"  {event.kind}", "dim")], body_width)
             dates_column = [shown_date] + [""] * (len(body) - 1)

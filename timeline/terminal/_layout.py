@@ -2,8 +2,8 @@
 
 The list views can show thousands of rows, and rich's Table measures every cell through its
 whole render pipeline (~0.25 ms a row). Laying the views out here keeps them linear and cheap;
-``render`` turns the same styled lines into rich Segments for a colour terminal, and the CLI
-writes them as plain text when there is no colour (no rich import at all).
+``views.StyledView`` turns the same styled lines into rich Segments for a colour terminal, and
+the CLI writes them as plain text when there is no colour (no rich import at all).
 
 A line is a list of runs ``(text, style)``; ``style`` is a rich style string or "".
 """

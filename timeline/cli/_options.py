@@ -1,0 +1,122 @@
+"""The filter options shared by list, stats and export, declared once as one bundle.
+
+``with_filters`` adds every filter option to a command's signature (typer reads signatures, and
+has no option groups) and hands the command one ``Filters`` mapping instead. ``select_events``
+builds the Query from that mapping by name: a new filter is a line here and a keyword in
+``timeline.query.build_query``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from timeline.model import Event
+    from timeline.query import Query
+    from timeline.store import Store
+
+Filters = dict[str, Any]
+
+CompanyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--company", "-c", help="Events involving this company or its subsidiaries (repeatable)."),
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Events with this tag (repeatable, any of).")]
+
+# name -> (annotation, default). Which events: every command that selects events takes these.
+_SELECTION: dict[str, tuple[Any, Any]] = {
+    "company": (CompanyOpt, None),
+    "all_companies": (
+        Annotated[bool, typer.Option("--all-companies", help="Keep events involving every named company, not any.")],
+        False,
+    ),
+    "since": (
+        Annotated[
+            str | None,
+            typer.Option("--since", "--from", help="Events on or after DATE (2026-04, 'April 2026', 'last month'...)."),
+        ],
+        None,
+    ),
+    "until": (
+        Annotated[
+            str | None,
+            typer.Option("--until", "--to", help="Events on or before DATE (--until 2026-04 includes April)."),
+        ],
+        None,
+    ),
+    "on": (
+        Annotated[str | None, typer.Option("--on", help="Events during PERIOD (2026, 2026-Q2, 'this week'...).")],
+        None,
+    ),
+    "within": (
+        Annotated[bool, typer.Option("--within", help="Require the whole event date to lie inside the range.")],
+        False,
+    ),
+    "tag": (TagOpt, None),
+    "kind": (
+        Annotated[list[str] | None, typer.Option("--kind", "-k", help="Events of this kind (repeatable, any of).")],
+        None,
+    ),
+    "search": (
+        Annotated[
+            list[str] | None,
+            typer.Option("--search", "-s", help="Text that must occur in title, summary, companies or tags."),
+        ],
+        None,
+    ),
+}
+# How they are ordered and cut: for the commands that print events one by one.
+_ORDERING: dict[str, tuple[Any, Any]] = {
+    "sort": (Annotated[str, typer.Option("--sort", help="date, title or company.")], "date"),
+    "reverse": (Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")], False),
+    "limit": (
+        Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N events, after sorting.")],
+        None,
+    ),
+}
+
+
+def with_filters(*, ordering: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command every filter option; it receives them as ``filters: Filters``."""
+    options = {**_SELECTION, **(_ORDERING if ordering else {})}
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "filters"]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            for name, (annotation, default) in options.items()
+        ]
+
+        @functools.wraps(command)
+        def wrapper(**values: Any) -> None:
+            filters = {name: values.pop(name) for name in options}
+            command(**values, filters=filters)
+
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own), *added]
+        )
+        wrapper.__annotations__ = {}  # the signature above carries them, evaluated
+        return wrapper
+
+    return decorate
+
+
+def select_events(store: Store, filters: Filters) -> tuple[list[Event], Query]:
+    """The events the filter options select, in the asked order, and the Query; warnings go
+    to stderr."""
+    from timeline.cli._common import today
+    from timeline.query import build_query, select
+    from timeline.text import visible
+
+    given = {name: value for name, value in filters.items() if value is not None}  # None: not given
+    query, warnings = build_query(store.registry, (t for e in store.events for t in e.tags), today(), **given)
+    for warning in warnings:
+        sys.stderr.write(f"warning: {visible(warning)}\n")
+    return select(store.events, query, store.registry, in_order=True), query

@@ -1,0 +1,55 @@
+"""Where the store is: ``-f``, ``$TIMELINE_FILE``, ``./events.yaml``, or the shipped store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from timeline.errors import NotFoundError
+from timeline.text import visible
+
+STORE_NAME = "events.yaml"
+
+
+class StoreLocation:
+    """The store a command works on, and whether it is the read-only packaged default."""
+
+    __slots__ = ("is_default", "path")
+
+    def __init__(self, path: Path, is_default: bool = False) -> None:
+        self.path = path
+        self.is_default = is_default
+
+    def __repr__(self) -> str:
+        return f"StoreLocation({self.path!s}, is_default={self.is_default})"
+
+
+def packaged_store() -> Path:
+    """The ``events.yaml`` shipped inside the installed package."""
+    return Path(__file__).parent.parent / STORE_NAME
+
+
+def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> StoreLocation:
+    """``--file``, else ``$TIMELINE_FILE``, else ``./events.yaml``, else the packaged default."""
+    chosen = explicit or environ.get("TIMELINE_FILE") or None
+    if chosen is not None:
+        path = Path(chosen).expanduser()
+        if not path.exists():
+            raise NotFoundError(f"store not found: {visible(str(path))}")
+        return StoreLocation(path)
+    local = cwd / STORE_NAME
+    if local.is_file():
+        return StoreLocation(local)
+    return StoreLocation(packaged_store(), is_default=True)
+
+
+def store_files(path: Path) -> list[Path]:
+    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
+        return files
+    if not path.exists():
+        raise NotFoundError(f"store not found: {visible(str(path))}")
+    return [path]
