@@ -6,7 +6,6 @@ character into a visible escape, so event text can neither drive the terminal no
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable
 
@@ -53,6 +52,8 @@ def fold_name(name: str) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when something close exists, else an empty string."""
+    import difflib  # only on an error path
+
     options = list(choices)
     folded = {c.casefold(): c for c in options}
     close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)

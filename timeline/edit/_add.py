@@ -250,7 +250,7 @@ def add_event(
         raise NotFoundError(f"store not found: {path}")
     real = path.resolve()
     with locked(path, lock_timeout):
-        original, text = read_text(real)
+        original, text = read_text(path)
         store = load_text(text, str(path))
         new_text, block, event = plan_text(text, store, new, str(path))
         duplicate = None if force else find_duplicate(store, event)

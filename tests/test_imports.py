@@ -1,0 +1,61 @@
+"""An import budget, as click's own tests keep one: start-up stays fast because these modules
+are never imported on the common paths. Each check runs the command in a fresh interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PINNED_TODAY
+
+_PROBE = """
+import sys
+sys.argv = ["timeline", *sys.argv[1:]]
+from timeline.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n")
+"""
+
+# Never at start-up: rich (colour and panels only), yaml (only when the cache misses),
+# dateutil (only for "N months ago"), and the stdlib modules our own code avoids on purpose
+# (difflib is not listed: typer imports it for its own suggestions).
+HEAVY = {"rich", "yaml", "dateutil", "hashlib", "tempfile", "random", "icalendar", "json"}
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "TIMELINE_NOW": PINNED_TODAY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    names = result.stderr.rsplit("MODULES ", 1)[1].split()
+    return {name.split(".")[0] for name in names}
+
+
+def test_version_imports_neither_typer_nor_anything_heavy(tmp_path: Path) -> None:
+    modules = imported(tmp_path, "--version")
+    assert modules.isdisjoint(HEAVY | {"typer"}), sorted(modules & (HEAVY | {"typer"}))
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "-c", "Microsoft", "--since", "2026-04", "--view", "timeline")])
+def test_a_warm_plain_list_imports_nothing_heavy(tmp_path: Path, args: tuple[str, ...]) -> None:
+    imported(tmp_path, *args)  # cold: fills the cache (and may import yaml)
+    modules = imported(tmp_path, *args)
+    assert modules.isdisjoint(HEAVY), sorted(modules & HEAVY)
+
+
+def test_the_budget_can_fail(tmp_path: Path) -> None:
+    """A cold run must parse YAML: the probe sees what it imports."""
+    assert "yaml" in imported(tmp_path, "list")

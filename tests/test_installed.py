@@ -1,0 +1,123 @@
+"""The installed ``timeline`` script, run as a user runs it: a subprocess, every command.
+
+By default this is the script beside the Python running the tests (the README's editable
+install); ``.ci/run`` points ``TIMELINE_BIN`` at a script installed from the built wheel, in a
+venv of its own, so the wheel itself is proven to work.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from timeline.cli import COMMANDS
+
+from conftest import DATA, PINNED_TODAY
+
+
+def _script() -> str:
+    chosen = os.environ.get("TIMELINE_BIN") or shutil.which("timeline", path=str(Path(sys.executable).parent))
+    if not chosen:
+        pytest.fail("no installed `timeline` script: run `pip install .` (or set TIMELINE_BIN)")
+    return chosen
+
+
+def timeline(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    home = cwd / "home"
+    home.mkdir(exist_ok=True)
+    clean = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_CACHE_HOME": str(cwd / "cache")}
+    clean |= {"TIMELINE_NOW": PINNED_TODAY, "LC_ALL": "C.UTF-8"} | (env or {})
+    return subprocess.run([_script(), *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def assert_clean(result: subprocess.CompletedProcess[str], *codes: int) -> None:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in codes, (result.returncode, result.stdout[-500:], result.stderr[-500:])
+
+
+# One real invocation of every command; each must succeed on the shipped store or a copy of it.
+INVOCATIONS: dict[str, list[str]] = {
+    "validate": ["validate"],
+    "schema": ["schema"],
+    "list": ["list", "-c", "Microsoft", "--since", "2026-04"],
+    "show": ["show", "microsoft-openai-amended-agreement-2026"],
+    "companies": ["companies"],
+    "tags": ["tags"],
+    "stats": ["stats"],
+    "export": ["export", "-F", "html", "-c", "OpenAI"],
+    "init": ["init", "mine.yaml"],
+    "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
+}
+
+
+def test_every_command_has_an_invocation_here() -> None:
+    assert set(INVOCATIONS) == set(COMMANDS)
+
+
+def test_version(tmp_path: Path) -> None:
+    result = timeline("--version", cwd=tmp_path)
+    assert_clean(result, 0)
+    assert result.stdout.startswith("timeline ")
+
+
+def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
+    for flag in ("--help",):
+        result = timeline(flag, cwd=tmp_path)
+        assert_clean(result, 0)
+        for name in COMMANDS:
+            assert f" {name} " in result.stdout, name
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) -> None:
+    if name == "add":
+        assert_clean(timeline("init", "mine.yaml", cwd=tmp_path), 0)
+    result = timeline(*INVOCATIONS[name], cwd=tmp_path, env={"COLUMNS": "100"})
+    assert_clean(result, 0)
+    assert result.stdout or result.stderr
+    if name == "add":
+        assert "A test event" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_commands_help(tmp_path: Path, name: str) -> None:
+    result = timeline(name, "--help", cwd=tmp_path)
+    assert_clean(result, 0)
+    assert f"Usage: timeline {name}" in result.stdout
+
+
+def test_a_folder_without_yaml_files_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = timeline("-f", "empty", "export", "-o", "x.md", cwd=tmp_path)
+    assert_clean(result, 1)
+    assert result.stderr == "error: no *.yaml or *.yml files in empty\n"
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_add_to_a_store_that_is_not_utf8_is_the_error_validate_gives(tmp_path: Path) -> None:
+    store = tmp_path / "latin1.yaml"
+    store.write_bytes(b"version: 1\ncompanies:\n  - name: Caf\xe9\nevents: []\n")
+    before = store.read_bytes()
+    added = timeline(
+        "-f", "latin1.yaml", "add", "--date", "2026-01-01", "--title", "T", "-c", "X", "-k", "other", cwd=tmp_path
+    )
+    assert_clean(added, 1)
+    assert added.stderr.startswith("latin1.yaml:3:14: error: file is not valid UTF-8 (byte 0xe9)\n")
+    validated = timeline("-f", "latin1.yaml", "validate", cwd=tmp_path)
+    assert_clean(validated, 1)
+    assert "latin1.yaml:3:14: error: file is not valid UTF-8 (byte 0xe9)" in validated.stderr
+    assert store.read_bytes() == before
+
+
+def test_usage_errors_exit_2_and_data_errors_exit_1(tmp_path: Path) -> None:
+    assert_clean(timeline("list", "--view", "nope", cwd=tmp_path), 2)
+    assert_clean(timeline("list", "--no-such-option", cwd=tmp_path), 2)
+    assert_clean(timeline("-f", str(DATA / "missing.yaml"), "list", cwd=tmp_path), 1)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\ncompanies: []\nevents: [\n", encoding="utf-8")
+    assert_clean(timeline("-f", "broken.yaml", "list", cwd=tmp_path), 1)
