@@ -104,7 +104,7 @@ def build_query(
             raise UsageError(f"--kind: {unknown_kind(value)}")
     if sort not in SORT_KEYS:
         raise UsageError(f"--sort: {sort!r} is not one of {', '.join(SORT_KEYS)}")
-    tags_in_store = set(known_tags)
+    tags_in_store = set(known_tags) if tag else set()  # only read when there are tags to check
     warnings = [f"no event has the tag {visible(value)!r}" for value in tag if value not in tags_in_store]
     first, last = resolve_range(on, since, until, today)
     query = Query(

@@ -70,13 +70,13 @@ class Stats:
     __slots__ = ("order", "per_company", "period_totals", "periods", "total", "totals")
 
     def __init__(self, events: Sequence[Event], by: str) -> None:
-        self.periods = sorted({period_of(e.date.first_day, by) for e in events})
+        labels = [period_of(e.date.first_day, by) for e in events]
+        self.period_totals = Counter(labels)
+        self.periods = sorted(self.period_totals)
         self.per_company: dict[str, Counter[str]] = {}
-        for event in events:
-            period = period_of(event.date.first_day, by)
+        for event, period in zip(events, labels, strict=True):
             for company in event.companies:
                 self.per_company.setdefault(company, Counter())[period] += 1
         self.totals = {name: sum(c.values()) for name, c in self.per_company.items()}
         self.order = sorted(self.per_company, key=lambda name: (-self.totals[name], name.casefold()))
-        self.period_totals = Counter(period_of(e.date.first_day, by) for e in events)
         self.total = len(events)
