@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from timeline.errors import WriteError
 
@@ -55,7 +56,8 @@ def date_scalar(text: str) -> str:
     return text if _DATE_TEXT.fullmatch(text) else quote(text)
 
 
-class ListStyle(NamedTuple):
+@dataclass(frozen=True)
+class ListStyle:
     """How a file writes its lists of mappings: where the dash and the keys sit."""
 
     dash_column: int = 2

@@ -22,8 +22,8 @@ from timeline.errors import Finding, WriteError
 from timeline.fileio import atomic_write
 from timeline.model import EVENT_FIELDS, Company, Event, Registry, Source
 from timeline.store._find import store_files
-from timeline.store._load import Store, load, load_bytes
-from timeline.store._yaml import gc_paused, read_bytes
+from timeline.store._load import Store, load, load_bytes, read_files
+from timeline.store._yaml import gc_paused
 
 CACHE_FORMAT = 2
 # The code's version is part of the key: a release with stricter validation must not keep
@@ -142,8 +142,7 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
     if cached is not None:
         return cached
     findings: list[Finding] = []
-    contents = [(f, read_bytes(f, findings)) for f in store_files(store_path)]
-    read_ok = [(f, data) for f, data in contents if data is not None]
+    read_ok = read_files(store_path, findings)
     store = load_bytes(read_ok, findings)
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)

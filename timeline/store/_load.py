@@ -66,8 +66,14 @@ def load(path: Path, *, today: date | None = None) -> Store:
     With ``today``, the returned store also carries the warnings ``timeline validate`` shows.
     """
     findings: list[Finding] = []
+    return load_bytes(read_files(path, findings), findings, today=today)
+
+
+def read_files(path: Path, findings: list[Finding]) -> list[tuple[Path, bytes]]:
+    """The bytes of each file of the store that can be read; why the others cannot goes in
+    ``findings`` (so loading them reports it)."""
     contents = [(f, read_bytes(f, findings)) for f in store_files(path)]
-    return load_bytes([(f, data) for f, data in contents if data is not None], findings, today=today)
+    return [(f, data) for f, data in contents if data is not None]
 
 
 def load_bytes(
