@@ -24,13 +24,18 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 ELIDED = "[...]"
 
 
-class Example:
-    __slots__ = ("args", "command", "expected")
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"}
 
-    def __init__(self, command: str, expected: str) -> None:
+
+class Example:
+    __slots__ = ("args", "command", "expected", "raw", "raw_command")
+
+    def __init__(self, command: str, expected: str, raw: str, raw_command: str) -> None:
         self.command = command
         self.args = shlex.split(command, comments=True)[1:]
         self.expected = expected
+        self.raw = raw  # the example's text in README, command and output (for tests/update_readme.py)
+        self.raw_command = raw_command
 
 
 def _blocks() -> list[tuple[list[str], list[Example]]]:
@@ -49,7 +54,8 @@ def _blocks() -> list[tuple[list[str], list[Example]]]:
                 taken += 1
             command = " ".join(line.rstrip("\\").strip() for line in lines[:taken])
             output = "\n".join(lines[taken:])
-            examples.append(Example(command[2:], output))
+            raw_command = "".join(line + "\n" for line in lines[:taken])
+            examples.append(Example(command[2:], output, chunk, raw_command))
         blocks.append((files, examples))
     return blocks
 
@@ -97,7 +103,7 @@ def test_readme_examples_print_what_the_readme_shows(
     for name in files:
         shutil.copy(DATA / "readme" / name, folder / name)
     for example in examples:
-        result = invoke_main(example.args, env={"COLUMNS": "100", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"})
+        result = invoke_main(example.args, env=ENV)
         shown = _shown(result.output)
         assert "Traceback" not in shown
         assert _pattern(example.expected).fullmatch(shown), f"$ {example.command}\n{shown}"
