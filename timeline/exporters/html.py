@@ -1,10 +1,13 @@
-"""One self-contained HTML page: inline CSS, no scripts, no external requests, all data escaped.
+"""One self-contained HTML page: inline CSS, no external requests, all data escaped.
 
 Company colours come from the terminal's palette (``timeline.terminal.style``), so a company
 looks the same on the page as in the terminal.
 
-A Content-Security-Policy forbids anything but the inline style, so even a hostile store cannot
-make the page fetch or run anything. Readable on a phone (fluid layout) and in print.
+By default the page is interactive (filters, search, a date range, lanes; see ``_html_app``)
+on top of the full static list; ``--static`` leaves the script out. A Content-Security-Policy
+forbids anything but the inline style and that one script (by its hash), so even a hostile
+store cannot make the page fetch or run anything. Readable on a phone (fluid layout) and in
+print.
 """
 
 from __future__ import annotations
@@ -84,6 +87,19 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         body.append(f'<section class="year"><h2 id="y{year}">{year}</h2>\n<ol class="events">')
         body += [_event(e) for e in group]
         body.append("</ol></section>")
+    policy = "default-src 'none'; style-src 'unsafe-inline'"
+    style, before, after = STYLE, [], []
+    if not options.static:
+        from timeline.exporters import _html_app as app
+
+        policy += f"; script-src {app.script_hash()}"
+        style += "\n" + app.STYLE
+        before = [app.controls(events, options.parents), '<div id="list">']
+        after = [
+            "</div>",
+            f'<script type="application/json" id="timeline-data">{app.data(events, options.parents)}</script>',
+            f"<script>{app.script()}</script>",
+        ]
     return "\n".join(
         [
             "<!doctype html>",
@@ -91,17 +107,20 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
             '<meta name="referrer" content="no-referrer">',
             f"<title>{title}</title>",
-            f"<style>\n{STYLE}\n</style>",
+            f"<style>\n{style}\n</style>",
             "</head>",
             "<body>",
             "<main>",
             f"<h1>{title}</h1>",
             f'<p class="meta">{count} · generated {options.today.isoformat()} by timeline</p>',
+            *before,
             *body,
+            *after[:1],
             "</main>",
+            *after[1:],
             "</body>",
             "</html>",
             "",
