@@ -63,7 +63,7 @@ STYLE = """
 .mark.sample { position: static; display: inline-block; width: .9rem; margin: 0 .2rem 0 0; vertical-align: middle; }
 .key { --c: var(--fg); display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: var(--muted); font-size: .85rem; }
 .key-item { display: inline-flex; align-items: center; }
-li.event:focus { outline: 3px solid #1e6fd9; outline-offset: 4px; }
+li.event:focus { outline: 3px solid #1e6fd9; outline-offset: 2px; }
 @media (max-width: 40rem) {
   .lane { grid-template-columns: 5.5rem 1fr; }
   .controls input[type=search] { min-width: 0; width: 100%; }

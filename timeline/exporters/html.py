@@ -28,6 +28,9 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 main { max-width: 52rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 .meta { color: var(--muted); margin: 0 0 2rem; }
+/* The browser lays out only the years on screen, so a 10,000-event page opens and filters
+   quickly; the padding keeps each dot on the rail inside its section's (clipped) box. */
+section.year { content-visibility: auto; contain-intrinsic-size: auto 1500px; padding-left: 8px; margin-left: -8px; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--rail); }
 ol.events { list-style: none; margin: 0; padding: 0 0 0 1.25rem; border-left: 2px solid var(--rail); }
 li.event { position: relative; margin: 0 0 1.25rem; padding-left: .75rem; break-inside: avoid; }
