@@ -25,11 +25,15 @@ ELIDED = "[...]"
 
 
 class Example:
-    __slots__ = ("args", "command", "expected")
+    """``timeline ARGS``, or ``COLUMNS=N timeline ARGS`` for output laid out at N columns."""
+
+    __slots__ = ("args", "columns", "command", "expected")
 
     def __init__(self, command: str, expected: str) -> None:
         self.command = command
-        self.args = shlex.split(command, comments=True)[1:]
+        words = shlex.split(command, comments=True)
+        self.columns = words.pop(0).removeprefix("COLUMNS=") if words[0].startswith("COLUMNS=") else "100"
+        self.args = words[1:]
         self.expected = expected
 
 
@@ -40,7 +44,7 @@ def _blocks() -> list[tuple[list[str], list[Example]]]:
         files = (match[1] or "").split()
         examples = []
         for chunk in re.split(r"^(?=\$ )", match[2], flags=re.M):
-            if not chunk.startswith("$ timeline"):
+            if not re.match(r"\$ (COLUMNS=\d+ )?timeline", chunk):
                 continue
             command, output = chunk, ""
             lines = chunk.splitlines()
@@ -97,7 +101,7 @@ def test_readme_examples_print_what_the_readme_shows(
     for name in files:
         shutil.copy(DATA / "readme" / name, folder / name)
     for example in examples:
-        result = invoke_main(example.args, env={"COLUMNS": "100", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"})
+        result = invoke_main(example.args, env={"COLUMNS": example.columns, "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"})
         shown = _shown(result.output)
         assert "Traceback" not in shown
         assert _pattern(example.expected).fullmatch(shown), f"$ {example.command}\n{shown}"
