@@ -138,6 +138,11 @@ def test_tick_search_and_range_show_what_the_cli_selects(page: Driver, tmp_path:
     assert len(visible_titles(page)) == len(load(SHIPPED).events)
     checkbox(page, "c", "Microsoft").click()
     assert visible_titles(page) == cli_titles(SHIPPED, "-c", "Microsoft")
+    # Each kind's count is what ticking it would show, under the other filters.
+    for kind in ("partnership", "model-release"):
+        label = checkbox(page, "k", kind).find_element(By.XPATH, "..")
+        shown = int(label.find_element(By.CLASS_NAME, "n").get_attribute("textContent"))  # Kinds is folded
+        assert shown == len(cli_titles(SHIPPED, "-c", "Microsoft", "-k", kind)) > 0
     page.find_element(By.ID, "q").send_keys("openai")
     type_date(page, "from", "2024-01-01")
     type_date(page, "to", "2025-12-31")
@@ -313,3 +318,22 @@ def _lanes_of(event: Any) -> list[str]:
     """The page's default lanes: one per company, a subsidiary folded into its parent (in
     hostile_page.yaml, "Sub <!-- Co" belongs to the company named like a closing script tag)."""
     return list(dict.fromkeys("</script><script>alert(1)</script>" if c == "Sub <!-- Co" else c for c in event.companies))
+
+
+def test_an_altered_script_is_refused_by_the_policy(browser: Driver, tmp_path: Path) -> None:
+    """The hash in the CSP is what lets the script run: a page whose script was changed after
+    export runs nothing (and shows the static list), and the console says why."""
+    from selenium.webdriver.common.by import By
+
+    path = export_page(tmp_path, DATA / "sample.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"use strict";', '"use strict"; window.altered = 1;', 1), encoding="utf-8")
+    _viewport(browser, 1200, 900)
+    browser.get_log("browser")
+    browser.get("about:blank")
+    browser.get(path.as_uri())
+    assert browser.execute_script("return window.altered === undefined && !document.documentElement.dataset.ready")
+    assert not browser.find_element(By.ID, "controls").is_displayed()
+    assert len([li for li in browser.find_elements(By.CSS_SELECTOR, "main li.event") if li.is_displayed()]) == 7
+    log = browser.get_log("browser")
+    assert any(e["level"] == "SEVERE" and "Content Security Policy" in e["message"] for e in log), log

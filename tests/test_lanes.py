@@ -225,10 +225,12 @@ def test_too_many_events_list_the_busiest_cells(run: Runner, tmp_path: Path) -> 
     [
         (["--lane-by", "year"], "--lane-by: 'year' is not one of company, kind, tag"),
         (["--lane-order", "size"], "--lane-order: 'size' is not one of count, name, first"),
+        (["--view", "table", "--lane-by", "kind"], "--lane-by needs --view lanes"),
+        (["--view", "timeline", "--lane-order", "name"], "--lane-order needs --view lanes"),
     ],
 )
 def test_bad_lane_options_are_usage_errors(run: Runner, sample: Path, args: list[str], message: str) -> None:
-    result = run("-f", str(sample), "list", "--view", "lanes", *args)
+    result = run("-f", str(sample), "list", *(args if "--view" in args else ["--view", "lanes", *args]))
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -48,16 +48,19 @@ def list_events(
     filters: Filters,
     view: Annotated[str, typer.Option("--view", help="table, timeline, compact or lanes.")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
-    lane_by: Annotated[str, typer.Option("--lane-by", help="Lanes: one per company, kind or tag.")] = "company",
+    lane_by: Annotated[str | None, typer.Option("--lane-by", help="Lanes: one per company, kind or tag.")] = None,
     lane_order: Annotated[
-        str, typer.Option("--lane-order", help="Lanes: by event count, name or first event.")
-    ] = "count",
+        str | None, typer.Option("--lane-order", help="Lanes: by event count, name or first event.")
+    ] = None,
 ) -> None:
     """List the events that match, as a table, a visual timeline, compact lines or lanes."""
     from timeline.terminal.lanes import LANE_BY, LANE_ORDER
 
     if view not in ("table", "timeline", "compact", "lanes"):
         raise UsageError(f"--view: {view!r} is not one of table, timeline, compact, lanes")
+    if view != "lanes" and (lane_by or lane_order):
+        raise UsageError(f"{'--lane-by' if lane_by else '--lane-order'} needs --view lanes")
+    lane_by, lane_order = lane_by or "company", lane_order or "count"
     if lane_by not in LANE_BY:
         raise UsageError(f"--lane-by: {lane_by!r} is not one of {', '.join(LANE_BY)}")
     if lane_order not in LANE_ORDER:
