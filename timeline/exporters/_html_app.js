@@ -10,7 +10,6 @@
   const form = document.getElementById("controls");
   const status = document.getElementById("status");
   const lanesBox = document.getElementById("lanes");
-  const listBox = document.getElementById("list");
   const search = document.getElementById("q");
   const from = document.getElementById("from");
   const to = document.getElementById("to");
@@ -128,11 +127,13 @@
     }
     status.textContent = `Showing ${shown.length} of ${events.length} events` + (shown.length ? "" : ": no event matches");
     const lanes = s.view === "lanes";
-    listBox.hidden = lanes;
-    lanesBox.hidden = !lanes;
+    lanesBox.hidden = !lanes; // above the list, which stays: a mark leads to its event below
     const key = fragment(s);
-    if (lanes && rendered !== key) drawLanes(shown, s);
-    rendered = lanes ? key : "";
+    const drawn = fragment({ ...s, view: "lanes" }); // the lanes stay drawn while the list is shown
+    if (lanes && rendered !== drawn) {
+      drawLanes(shown, s);
+      rendered = drawn;
+    }
     if (writeUrl) {
       const url = location.href.split("#")[0] + (key ? `#${key}` : "");
       try {
@@ -216,6 +217,8 @@
       scale.append(t);
     }
     const clip = (x) => Math.min(100, Math.max(0, x));
+    const here = `#${fragment(s)}`;
+    const cells = Math.max(1, Math.floor((scale.getBoundingClientRect().width || 600) / 14)); // a count badge wide
     for (const [name, members] of ordered) {
       const lane = el("div", "lane");
       const label = el("span", "lane-name", name);
@@ -224,22 +227,34 @@
       const colour = s.by === "company" ? data.colours[name] : undefined;
       const track = el("div", "track");
       if (colour) track.style.setProperty("--c", colour);
-      track.setAttribute("role", "list");
+      track.setAttribute("role", "group");
       track.setAttribute("aria-label", `${name}: ${members.length} events`);
+      // Marks closer than a few pixels would hide each other: like the terminal's cells, they
+      // become one mark that shows how many events it holds.
+      const groups = new Map();
       for (const index of members) {
         const e = events[index];
         const wide = e.p !== "day" || e.s !== e.e;
-        const mark = el("a", `mark ${e.p === "day" && !wide ? "day" : e.p === "year" ? "year" : "month"}`);
-        if (e.q) mark.classList.add(e.q.includes("?") ? "uncertain" : "approx");
+        const cls = `${e.p === "day" && !wide ? "day" : e.p === "year" ? "year" : "month"}${e.q ? (e.q.includes("?") ? " uncertain" : " approx") : ""}`;
         const left = clip(((e.sd - first) / span) * 100);
         const right = clip(((e.ed + 1 - first) / span) * 100);
-        mark.style.left = `${left.toFixed(3)}%`;
-        if (wide) mark.style.width = `${(right - left).toFixed(3)}%`;
-        mark.href = `#${fragment(s)}`;
-        mark.dataset.i = String(index);
-        mark.setAttribute("role", "listitem");
-        mark.title = `${e.d} · ${e.t}`;
-        mark.setAttribute("aria-label", `${e.d}: ${e.t}`);
+        const slot = `${cls}|${Math.floor((left * cells) / 100)}|${wide ? Math.floor((right * cells) / 100) : ""}`;
+        if (!groups.has(slot)) groups.set(slot, { cls, left, right, wide, members: [] });
+        groups.get(slot).members.push(index);
+      }
+      for (const group of groups.values()) {
+        const e = events[group.members[0]];
+        const n = group.members.length;
+        const mark = el("a", `mark ${group.cls}${n > 1 ? " many" : ""}`, n > 1 ? String(n) : undefined);
+        mark.style.left = `${group.left.toFixed(3)}%`;
+        if (group.wide) mark.style.width = `${(group.right - group.left).toFixed(3)}%`;
+        mark.href = here;
+        mark.dataset.i = String(group.members[0]);
+        if (n > 1) mark.dataset.n = String(n);
+        const last = events[group.members[n - 1]];
+        const label = n > 1 ? `${n} events, ${e.d} to ${last.d}, first: ${e.t}` : `${e.d}: ${e.t}`;
+        mark.title = label;
+        mark.setAttribute("aria-label", label);
         track.append(mark);
       }
       lane.append(track);
@@ -251,8 +266,6 @@
     const mark = event.target.closest("a.mark[data-i]");
     if (!mark) return;
     event.preventDefault();
-    form.querySelector("input[name=view][value=list]").checked = true;
-    apply(true);
     const item = items[+mark.dataset.i];
     if (item) {
       item.scrollIntoView({ block: "center" });

@@ -60,6 +60,11 @@ STYLE = """
 .mark.year { min-width: 4px; background: var(--c); opacity: .18; top: .3rem; height: 1rem; }
 .mark.approx, .mark.uncertain { background: transparent; border: 2px dashed var(--c); opacity: 1; }
 .mark:hover, .mark:focus-visible { opacity: 1; z-index: 1; }
+.mark.many { min-width: 14px; height: 14px; top: .35rem; border-radius: 7px; margin-left: -7px; opacity: 1;
+             color: #fff; font-size: 10px; line-height: 14px; text-align: center; text-decoration: none;
+             font-weight: 700; font-variant-numeric: tabular-nums; }
+.mark.month.many, .mark.year.many { margin-left: 0; border-radius: 2px; }
+.mark.year.many { color: var(--fg); }
 .mark.sample { position: static; display: inline-block; width: .9rem; margin: 0 .2rem 0 0; vertical-align: middle; }
 .key { --c: var(--fg); display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: var(--muted); font-size: .85rem; }
 .key-item { display: inline-flex; align-items: center; }
