@@ -121,3 +121,18 @@ def test_usage_errors_exit_2_and_data_errors_exit_1(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: 1\ncompanies: []\nevents: [\n", encoding="utf-8")
     assert_clean(timeline("-f", "broken.yaml", "list", cwd=tmp_path), 1)
+
+
+def test_lanes_and_the_interactive_page_from_the_installed_script(tmp_path: Path) -> None:
+    lanes = timeline("list", "--view", "lanes", "-c", "OpenAI", "-c", "Microsoft", "--since", "2025", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert_clean(lanes, 0)
+    rows = [line for line in lanes.stdout.splitlines() if "│" in line]
+    assert [row.split()[0] for row in rows] in (["OpenAI", "Microsoft"], ["Microsoft", "OpenAI"])
+    assert all(len(line) <= 80 for line in lanes.stdout.splitlines())
+    page = timeline("export", "-F", "html", "-c", "OpenAI", cwd=tmp_path)
+    assert_clean(page, 0)
+    assert "script-src 'sha256-" in page.stdout  # the script file is in the package
+    assert '<script type="application/json" id="timeline-data">' in page.stdout
+    static = timeline("export", "-F", "html", "--static", "-c", "OpenAI", cwd=tmp_path)
+    assert_clean(static, 0)
+    assert "<script" not in static.stdout

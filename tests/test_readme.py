@@ -24,18 +24,26 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 ELIDED = "[...]"
 
 
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"}
+ENV = {"NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"}
 
 
 class Example:
-    __slots__ = ("args", "command", "expected", "raw", "raw_command")
+    """``timeline ARGS``, or ``COLUMNS=N timeline ARGS`` for output laid out at N columns."""
+
+    __slots__ = ("args", "columns", "command", "expected", "raw", "raw_command")
 
     def __init__(self, command: str, expected: str, raw: str, raw_command: str) -> None:
         self.command = command
-        self.args = shlex.split(command, comments=True)[1:]
+        words = shlex.split(command, comments=True)
+        self.columns = words.pop(0).removeprefix("COLUMNS=") if words[0].startswith("COLUMNS=") else "100"
+        self.args = words[1:]
         self.expected = expected
         self.raw = raw  # the example's text in README, command and output (for tests/update_readme.py)
         self.raw_command = raw_command
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**ENV, "COLUMNS": self.columns}
 
 
 def _blocks() -> list[tuple[list[str], list[Example]]]:
@@ -45,7 +53,7 @@ def _blocks() -> list[tuple[list[str], list[Example]]]:
         files = (match[1] or "").split()
         examples = []
         for chunk in re.split(r"^(?=\$ )", match[2], flags=re.M):
-            if not chunk.startswith("$ timeline"):
+            if not re.match(r"\$ (COLUMNS=\d+ )?timeline", chunk):
                 continue
             command, output = chunk, ""
             lines = chunk.splitlines()
@@ -103,7 +111,7 @@ def test_readme_examples_print_what_the_readme_shows(
     for name in files:
         shutil.copy(DATA / "readme" / name, folder / name)
     for example in examples:
-        result = invoke_main(example.args, env=ENV)
+        result = invoke_main(example.args, env=example.env)
         shown = _shown(result.output)
         assert "Traceback" not in shown
         assert _pattern(example.expected).fullmatch(shown), f"$ {example.command}\n{shown}"

@@ -38,6 +38,8 @@ HOSTILE_VIEWS = [
     ("list", "--view", "table"),
     ("list", "--view", "timeline"),
     ("list", "--view", "compact"),
+    ("list", "--view", "lanes"),
+    ("list", "--view", "lanes", "--lane-by", "tag"),
     ("list", "--json"),
     ("show", "markup-title"),
     ("show", "escape-title"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_readme import ELIDED, ENV, README, _blocks, _pattern, _shown
+from test_readme import ELIDED, README, _blocks, _pattern, _shown
 
 from conftest import DATA, invoke_main
 
@@ -37,7 +37,7 @@ def main() -> int:
                 for name in files:
                     shutil.copy(DATA / "readme" / name, Path(tmp) / name)
                 for example in examples:
-                    shown = _shown(invoke_main(example.args, env=ENV).output)
+                    shown = _shown(invoke_main(example.args, env=example.env).output)
                     if _pattern(example.expected).fullmatch(shown):
                         continue
                     if ELIDED in example.expected:

@@ -37,6 +37,9 @@ def export_events(
     mermaid: Annotated[
         bool, typer.Option("--mermaid", help="Markdown: add a Mermaid diagram after the title.")
     ] = False,
+    static: Annotated[
+        bool, typer.Option("--static", help="HTML: a page without script (no filters, lanes or search).")
+    ] = False,
 ) -> None:
     """Export the events that match as Markdown, JSON, CSV, iCalendar, Mermaid, HTML or TimelineJS."""
     from timeline.exporters import DEFAULT_TITLE, ExportOptions, by_extension, export
@@ -73,6 +76,8 @@ def export_events(
         details=details,
         layout=layout,
         mermaid=mermaid,
+        static=static,
+        parents={c.name: c.parent for c in store.registry.companies if c.parent is not None},
     )
     text = export(chosen, events, options)
     if output is None:

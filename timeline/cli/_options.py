@@ -58,6 +58,13 @@ _SELECTION: dict[str, tuple[Any, Any]] = {
         Annotated[bool, typer.Option("--within", help="Require the whole event date to lie inside the range.")],
         False,
     ),
+    "exact_company": (
+        Annotated[
+            bool,
+            typer.Option("--exact-company", help="-c without subsidiaries; lanes: no folding into parents."),
+        ],
+        False,
+    ),
     "tag": (TagOpt, None),
     "kind": (
         Annotated[list[str] | None, typer.Option("--kind", "-k", help="Events of this kind (repeatable, any of).")],
@@ -116,7 +123,12 @@ def select_events(store: Store, filters: Filters) -> tuple[list[Event], Query]:
     from timeline.text import visible
 
     given = {name: value for name, value in filters.items() if value is not None}  # None: not given
+    exact = given.pop("exact_company", False)
     query, warnings = build_query(store.registry, (t for e in store.events for t in e.tags), today(), **given)
     for warning in warnings:
         sys.stderr.write(f"warning: {visible(warning)}\n")
-    return select(store.events, query, store.registry, in_order=True), query
+    events = select(store.events, query, store.registry, in_order=True)
+    if exact and query.companies:  # the named companies themselves, not their subsidiaries
+        test = all if query.all_companies else any
+        events = [e for e in events if test(name in e.companies for name in query.companies)]
+    return events, query

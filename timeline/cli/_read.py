@@ -46,14 +46,28 @@ def schema() -> None:
 def list_events(
     ctx: typer.Context,
     filters: Filters,
-    view: Annotated[str, typer.Option("--view", help="table, timeline or compact.")] = "table",
+    view: Annotated[str, typer.Option("--view", help="table, timeline, compact or lanes.")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
+    lane_by: Annotated[str | None, typer.Option("--lane-by", help="Lanes: one per company, kind or tag.")] = None,
+    lane_order: Annotated[
+        str | None, typer.Option("--lane-order", help="Lanes: by event count, name or first event.")
+    ] = None,
 ) -> None:
-    """List the events that match, as a table, a visual timeline or compact lines."""
-    if view not in ("table", "timeline", "compact"):
-        raise UsageError(f"--view: {view!r} is not one of table, timeline, compact")
+    """List the events that match, as a table, a visual timeline, compact lines or lanes."""
+    if view not in ("table", "timeline", "compact", "lanes"):
+        raise UsageError(f"--view: {view!r} is not one of table, timeline, compact, lanes")
+    if view != "lanes" and (lane_by or lane_order):
+        raise UsageError(f"{'--lane-by' if lane_by else '--lane-order'} needs --view lanes")
+    lane_by, lane_order = lane_by or "company", lane_order or "count"
+    if view == "lanes":
+        from timeline.terminal.lanes import LANE_BY, LANE_ORDER
+
+        if lane_by not in LANE_BY:
+            raise UsageError(f"--lane-by: {lane_by!r} is not one of {', '.join(LANE_BY)}")
+        if lane_order not in LANE_ORDER:
+            raise UsageError(f"--lane-order: {lane_order!r} is not one of {', '.join(LANE_ORDER)}")
     store = open_store(ctx)
-    events, _ = select_events(store, filters)
+    events, query = select_events(store, filters)
     if as_json:
         from timeline.model import event_record
         from timeline.text import json_text
@@ -68,9 +82,24 @@ def list_events(
 
         sys.stdout.writelines(line + "\n" for line in compact_lines(events))
         return
-    from timeline.terminal.views import EventTable, TimelineView
+    from timeline.terminal.views import EventTable, StyledView, TimelineView
 
-    table = TimelineView(events) if view == "timeline" else EventTable(events)
+    table: StyledView
+    if view == "lanes":
+        from timeline.terminal.lanes import LanesView
+
+        table = LanesView(
+            events,
+            store.registry,
+            by=lane_by,  # type: ignore[arg-type]  # checked against LANE_BY above
+            order=lane_order,  # type: ignore[arg-type]
+            named=query.companies,
+            exact=bool(filters.get("exact_company")),
+            first=query.since,
+            last=query.until,
+        )
+    else:
+        table = TimelineView(events) if view == "timeline" else EventTable(events)
     if colour_wanted():
         console().print(table)
     else:  # plain text: no rich needed, and much faster for long lists

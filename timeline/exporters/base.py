@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from timeline.model import Event
@@ -13,7 +13,7 @@ DEFAULT_TITLE = "AI industry timeline"
 class ExportOptions:
     """What every exporter may use; ``today`` stands in for any clock (e.g. iCalendar DTSTAMP)."""
 
-    __slots__ = ("details", "layout", "mermaid", "title", "today")
+    __slots__ = ("details", "layout", "mermaid", "parents", "static", "title", "today")
 
     def __init__(
         self,
@@ -23,12 +23,16 @@ class ExportOptions:
         details: bool = False,
         layout: str = "list",
         mermaid: bool = False,
+        static: bool = False,
+        parents: Mapping[str, str] | None = None,
     ) -> None:
         self.title = title
         self.today = today
         self.details = details
         self.layout = layout
         self.mermaid = mermaid
+        self.static = static  # HTML: the page without its script (no filters, no lanes)
+        self.parents = dict(parents or {})  # company -> its parent, for HTML's filters and lanes
 
 
 ExportFunction = Callable[[Sequence[Event], ExportOptions], str]

@@ -1,15 +1,18 @@
-"""One self-contained HTML page: inline CSS, no scripts, no external requests, all data escaped.
+"""One self-contained HTML page: inline CSS, no external requests, all data escaped.
 
 Company colours come from the terminal's palette (``timeline.terminal.style``), so a company
 looks the same on the page as in the terminal.
 
-A Content-Security-Policy forbids anything but the inline style, so even a hostile store cannot
-make the page fetch or run anything. Readable on a phone (fluid layout) and in print.
+By default the page is interactive (filters, search, a date range, lanes; see ``_html_app``)
+on top of the full static list; ``--static`` leaves the script out. A Content-Security-Policy
+forbids anything but the inline style and that one script (by its hash), so even a hostile
+store cannot make the page fetch or run anything. Readable on a phone (fluid layout) and in
+print.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from timeline.exporters.base import ExportOptions, group_by_year
@@ -25,6 +28,9 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 main { max-width: 52rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 .meta { color: var(--muted); margin: 0 0 2rem; }
+/* The browser lays out only the years on screen, so a 10,000-event page opens and filters
+   quickly; the padding keeps each dot on the rail inside its section's (clipped) box. */
+section.year { content-visibility: auto; contain-intrinsic-size: auto 1500px; padding-left: 8px; margin-left: -8px; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--rail); }
 ol.events { list-style: none; margin: 0; padding: 0 0 0 1.25rem; border-left: 2px solid var(--rail); }
 li.event { position: relative; margin: 0 0 1.25rem; padding-left: .75rem; break-inside: avoid; }
@@ -48,10 +54,10 @@ h3.title { font-size: 1.05rem; margin: .1rem 0 .35rem; overflow-wrap: anywhere; 
 """.strip()
 
 
-def _event(event: Event) -> str:
+def _event(event: Event, colour_class: Mapping[str, str]) -> str:
     exact = is_exact(event.date)
     chips = "".join(
-        f'<span class="chip" style="--c:{company_hex(name)}">{escape(name)}</span>' for name in event.companies
+        f'<span class="chip {colour_class[name]}">{escape(name)}</span>' for name in event.companies
     )
     parts = [
         f'<li class="event{"" if exact else " inexact"}" id="{escape(event.id)}">',
@@ -65,7 +71,8 @@ def _event(event: Event) -> str:
         parts.append(f'<p class="summary">{escape(event.summary)}</p>')
     if event.sources:
         links = "".join(
-            f'<li><a href="{escape(s.url)}" rel="noopener noreferrer">'
+            # No rel needed: no link opens a new window, and the page's referrer policy is no-referrer.
+            f'<li><a href="{escape(s.url)}">'
             f"{escape(s.title or s.publisher or s.url)}</a>"
             + (f" — {escape(s.publisher)}" if s.title and s.publisher else "")
             + "</li>"
@@ -79,11 +86,30 @@ def _event(event: Event) -> str:
 def export(events: Sequence[Event], options: ExportOptions) -> str:
     title = escape(options.title)
     count = f"{len(events)} event{'' if len(events) == 1 else 's'}"
+    # One CSS rule per company colour instead of a style attribute on every chip.
+    colours = sorted({company_hex(name) for e in events for name in e.companies})
+    colour_rule = {hex_: f"h{i}" for i, hex_ in enumerate(colours)}
+    colour_class = {name: colour_rule[company_hex(name)] for e in events for name in e.companies}
     body = []
     for year, group in group_by_year(events):
         body.append(f'<section class="year"><h2 id="y{year}">{year}</h2>\n<ol class="events">')
-        body += [_event(e) for e in group]
+        body += [_event(e, colour_class) for e in group]
         body.append("</ol></section>")
+    policy = "default-src 'none'; style-src 'unsafe-inline'"
+    style = STYLE + "".join(f"\n.{rule} {{ --c: {hex_}; }}" for hex_, rule in colour_rule.items())
+    before: list[str] = []
+    after: list[str] = []
+    if not options.static:
+        from timeline.exporters import _html_app as app
+
+        policy += f"; script-src {app.script_hash()}"
+        style += "\n" + app.STYLE
+        before = [app.controls(events, options.parents), '<div id="list">']
+        after = [
+            "</div>",
+            f'<script type="application/json" id="timeline-data">{app.data(events, options.parents)}</script>',
+            f"<script>{app.script()}</script>",
+        ]
     return "\n".join(
         [
             "<!doctype html>",
@@ -91,17 +117,20 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
             '<meta name="referrer" content="no-referrer">',
             f"<title>{title}</title>",
-            f"<style>\n{STYLE}\n</style>",
+            f"<style>\n{style}\n</style>",
             "</head>",
             "<body>",
             "<main>",
             f"<h1>{title}</h1>",
             f'<p class="meta">{count} · generated {options.today.isoformat()} by timeline</p>',
+            *before,
             *body,
+            *after[:1],
             "</main>",
+            *after[1:],
             "</body>",
             "</html>",
             "",
