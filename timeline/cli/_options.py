@@ -8,16 +8,17 @@ builds the Query from that mapping by name: a new filter is a line here and a ke
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 
 if TYPE_CHECKING:
-    from timeline.model import Event
+    from timeline.model import Event, Registry
     from timeline.query import Query
     from timeline.store import Store
 
@@ -82,9 +83,26 @@ _ORDERING: dict[str, tuple[Any, Any]] = {
 }
 
 
-def with_filters(*, ordering: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a command every filter option; it receives them as ``filters: Filters``."""
+def _renamed(annotation: Any, flags: tuple[str, ...]) -> Any:
+    """The option ``annotation`` answering to ``flags`` instead of its own names."""
+    kind, info = get_args(annotation)
+    info = copy.copy(info)
+    info.param_decls = flags
+    return Annotated[kind, info]
+
+
+def with_filters(
+    *, ordering: bool = True, flags: Mapping[str, tuple[str, ...]] | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command every filter option; it receives them as ``filters: Filters``.
+
+    ``flags`` renames options for a command whose own options need their names (``changes``
+    takes --since/--until for revisions, so its event-date filters are --from/--to only).
+    """
     options = {**_SELECTION, **(_ORDERING if ordering else {})}
+    for name, names in (flags or {}).items():
+        annotation, default = options[name]
+        options[name] = (_renamed(annotation, names), default)
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         signature = inspect.signature(command, eval_str=True)
@@ -108,15 +126,31 @@ def with_filters(*, ordering: bool = True) -> Callable[[Callable[..., None]], Ca
     return decorate
 
 
-def select_events(store: Store, filters: Filters) -> tuple[list[Event], Query]:
-    """The events the filter options select, in the asked order, and the Query; warnings go
-    to stderr."""
+def filter_query(registry: Registry, known_tags: Iterable[str], filters: Filters) -> Query:
+    """The Query the filter options ask for; warnings go to stderr."""
     from timeline.cli._common import today
-    from timeline.query import build_query, select
+    from timeline.query import build_query
     from timeline.text import visible
 
     given = {name: value for name, value in filters.items() if value is not None}  # None: not given
-    query, warnings = build_query(store.registry, (t for e in store.events for t in e.tags), today(), **given)
+    query, warnings = build_query(registry, known_tags, today(), **given)
     for warning in warnings:
         sys.stderr.write(f"warning: {visible(warning)}\n")
-    return select(store.events, query, store.registry, in_order=True), query
+    return query
+
+
+def select_events(store: Store, filters: Filters, only: Collection[str] | None = None) -> tuple[list[Event], Query]:
+    """The events the filter options select (of those with an id in ``only``, if given), in
+    the asked order, and the Query."""
+    from timeline.query import select
+
+    query = filter_query(store.registry, (t for e in store.events for t in e.tags), filters)
+    events = store.events if only is None else [e for e in store.events if e.id in only]
+    return select(events, query, store.registry, in_order=True), query
+
+
+# list and export: only events that are new since a git revision (see `timeline changes`).
+AddedSinceOpt = Annotated[
+    str | None,
+    typer.Option("--added-since", metavar="REV", help="Only events added since git revision REV (e.g. HEAD~1)."),
+]

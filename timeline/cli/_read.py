@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli._common import colour_wanted, console, count, locate, open_store, today, visible, width
-from timeline.cli._options import Filters, select_events, with_filters
+from timeline.cli._options import AddedSinceOpt, Filters, select_events, with_filters
 from timeline.errors import NotFoundError, StoreError, UsageError
 
 
@@ -48,12 +48,18 @@ def list_events(
     filters: Filters,
     view: Annotated[str, typer.Option("--view", help="table, timeline or compact.")] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
+    added_since: AddedSinceOpt = None,
 ) -> None:
     """List the events that match, as a table, a visual timeline or compact lines."""
     if view not in ("table", "timeline", "compact"):
         raise UsageError(f"--view: {view!r} is not one of table, timeline, compact")
     store = open_store(ctx)
-    events, _ = select_events(store, filters)
+    only = None
+    if added_since is not None:
+        from timeline.cli._changes import added_ids
+
+        only = added_ids(locate(ctx), store, added_since)
+    events, _ = select_events(store, filters, only)
     if as_json:
         from timeline.model import event_record
         from timeline.text import json_text
