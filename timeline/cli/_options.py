@@ -87,7 +87,9 @@ def _renamed(annotation: Any, flags: tuple[str, ...]) -> Any:
     """The option ``annotation`` answering to ``flags`` instead of its own names."""
     kind, info = get_args(annotation)
     info = copy.copy(info)
-    info.param_decls = flags
+    # In an Annotated option, typer keeps the first name as the "default" and the rest as
+    # param_decls (the real default is the parameter's).
+    info.default, info.param_decls = flags[0], flags[1:]
     return Annotated[kind, info]
 
 

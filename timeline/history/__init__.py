@@ -105,7 +105,7 @@ def compare(
 
 def _commit(repository: Repository, revision: str | datetime) -> Commit:
     if isinstance(revision, datetime):
-        return repository.commit_before(revision, revision.isoformat())
+        return repository.commit_before(revision)
     return repository.commit(revision)
 
 

@@ -82,9 +82,7 @@ class Repository:
         here = real if is_folder else real.parent
         done = _run(["rev-parse", "--show-toplevel"], here)
         if done.returncode != 0:
-            raise GitError(
-                f"{visible(str(store))} is not in a git repository, so it has no revisions to compare"
-            )
+            raise GitError(f"{visible(str(store))} is not in a git repository, so it has no revisions to compare")
         root = Path(os.path.realpath(done.stdout.decode("utf-8", "surrogateescape").strip()))
         try:
             relative = real.relative_to(root)
@@ -118,23 +116,24 @@ class Repository:
             raise GitError(f"unknown revision {visible(revision)!r} (see `git log` for the commits)")
         return self._described(revision, done.stdout.decode("ascii").strip())
 
-    def commit_before(self, moment: datetime, what: str) -> Commit:
+    def commit_before(self, moment: datetime) -> Commit:
         """The last commit (by committer date) made before ``moment``, reachable from HEAD."""
         head = self.commit("HEAD")
         found = self.git("rev-list", "-1", f"--before={moment.isoformat()}", head.sha).decode("ascii").strip()
         if not found:
             shallow = "; this is a shallow clone: fetch older commits with `git fetch --unshallow`"
             raise GitError(
-                f"no commit before {moment.strftime('%Y-%m-%d %H:%M %z')} ({visible(what)})"
+                f"no commit before {moment.strftime('%Y-%m-%d %H:%M %z')}"
                 + (shallow if self.is_shallow() else "; the store's history starts later")
             )
-        return self._described(found[:12], found)
+        return self._described(None, found)
 
-    def _described(self, label: str, sha: str) -> Commit:
+    def _described(self, label: str | None, sha: str) -> Commit:
+        """The commit ``sha``, called ``label`` (default: its short id)."""
         short, _, day = (
             self.git("show", "-s", "--no-notes", "--format=%h%x00%cs", sha).decode("ascii").strip().partition("\0")
         )
-        return Commit(label, sha, short, date.fromisoformat(day))
+        return Commit(label or short, sha, short, date.fromisoformat(day))
 
     def blobs(self, commit: Commit) -> list[Blob]:
         """The store's files at ``commit``: the file itself, or a folder's *.yaml and *.yml."""

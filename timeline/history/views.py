@@ -37,8 +37,8 @@ def side_title(side: Side) -> str:
 
     day = side.commit.day
     when = PartialDate(day.year, day.month, day.day).short()
-    label = side.commit.label
-    return f"{visible(label)} ({side.commit.short}, {when})" if label != side.commit.short else f"{label} ({when})"
+    label = visible(side.commit.label)
+    return f"{label} ({side.commit.short}, {when})" if label != side.commit.short else f"{label} ({when})"
 
 
 def counts_line(changes: Changes) -> str:
