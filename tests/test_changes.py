@@ -119,13 +119,13 @@ def test_each_kind_of_change_in_the_terminal_summary(run: Runner, week: Repo) ->
         "                OpenAI · research · openai-paris-lab-2026\n"
         "\n"
         "Removed\n"
-        "- 2024  Something that never happened\n"
-        "        OpenAI · other · wrong-2024\n"
+        "- 2024          Something that never happened\n"
+        "                OpenAI · other · wrong-2024\n"
         "\n"
         "Renamed\n"
-        "> May 1, 2025  GitHub ships a coding agent\n"
-        "               GitHub · product-launch · github-coding-agent-2025\n"
-        "               id github-ships-2025 -> github-coding-agent-2025\n"
+        "> May 1, 2025   GitHub ships a coding agent\n"
+        "                GitHub · product-launch · github-coding-agent-2025\n"
+        "                id github-ships-2025 -> github-coding-agent-2025\n"
         "\n"
         "Changed\n"
         "* Apr 27, 2026  Microsoft and OpenAI amend their agreement\n"
@@ -590,7 +590,7 @@ def test_markdown_is_a_newsletter_section(run: Runner, week: Repo) -> None:
         "- **November 20, 2026** · OpenAI · OpenAI opens a research lab in Paris · [Lab News](<https://example.org/lab>)\n\n"
         "### Corrections\n\n"
         "- Microsoft and OpenAI amend their agreement (April 27, 2026): date made more precise: 2026-04 -\\> 2026-04-27;"
-        " company added: Nvidia; source added: https:\\/\\/example.org/second\n"
+        " company added: Nvidia; source added: [https:\\/\\/example.org/second](<https://example.org/second>)\n"
         "- Removed: Something that never happened (2024)\n"
     )
     tokens = MarkdownIt("commonmark").parse(result.stdout)
@@ -602,7 +602,7 @@ def test_markdown_is_a_newsletter_section(run: Runner, week: Repo) -> None:
     assert [link.attrs["href"] for link in links] == ["https://example.org/lab"]
     rendered = MarkdownIt("commonmark").render(result.stdout)
     assert "date made more precise: 2026-04 -&gt; 2026-04-27" in rendered
-    assert "<a " not in rendered.split("Corrections")[1]  # a URL in a correction is text, not a link
+    assert '<a href="https://example.org/second">https://example.org/second</a>' in rendered  # the new source
     titled = run("changes", "HEAD~1", "--format", "markdown", "--title", "New since issue #12")
     assert titled.stdout.startswith("## New since issue #12\n")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from timeline.history import Changes, Comparison, EventChange, Side
+from timeline.history import Changes, Comparison, EventChange, FieldChange, Side
 from timeline.model import Event, event_record
 from timeline.terminal._layout import Line, Run, cell_width, pad, wrap
 from timeline.terminal.style import company_style
@@ -73,19 +73,22 @@ class ChangesView(StyledView):
             valid = next((s for s in (old, new) if s.store is not None), None)
             if valid is not None:
                 out += wrap([(f"{side_title(valid)} has {_count(len(self.shown), 'event')}:", "")], width)
-                items = [_item("", "", e, [], width) for e in self.shown]
-                out += _layout(items, width)
+                items = [_item("", "", e, []) for e in self.shown]
+                out += _layout(items, width, _date_width(items))
             return out
         out += wrap([(counts_line(changes), "")], width)
         if not changes:
             out += [[], [("No changes.", "")]]
             return out
+        sections = []
         for attribute, heading, marker, style in _SECTIONS:
             group: tuple[EventChange, ...] = getattr(changes, attribute)
-            if not group:
-                continue
+            if group:
+                sections.append((heading, [_item(marker, style, c.event, _details(c)) for c in group]))
+        date_width = _date_width([item for _, items in sections for item in items])
+        for heading, items in sections:
             out += [[], [(heading, "bold underline")]]
-            out += _layout([_item(marker, style, c.event, _details(c), width) for c in group], width)
+            out += _layout(items, width, date_width)
         if changes.registry:
             out += [[], [("Companies", "bold underline")]]
             for change in changes.registry:
@@ -111,7 +114,7 @@ class _Item:
         self.body = body
 
 
-def _item(marker: str, style: str, event: Event, details: list[str], width: int) -> _Item:
+def _item(marker: str, style: str, event: Event, details: list[str]) -> _Item:
     about: list[Run] = []
     for index, name in enumerate(event.companies):
         about += [(", " if index else "", ""), (visible(name), company_style(name))]
@@ -121,9 +124,13 @@ def _item(marker: str, style: str, event: Event, details: list[str], width: int)
     return _Item((f"{marker} " if marker else "", style), event.date.short(), body)
 
 
-def _layout(items: Sequence[_Item], width: int) -> list[Line]:
-    """Markers and dates in a column as wide as the widest date (up to 24), text wrapped beside."""
-    date_width = max((cell_width(i.date) for i in items if cell_width(i.date) <= 24), default=12)
+def _date_width(items: Sequence[_Item]) -> int:
+    """The date column: as wide as the widest date up to 24 cells (a longer one gets a line)."""
+    return max((cell_width(i.date) for i in items if cell_width(i.date) <= 24), default=12)
+
+
+def _layout(items: Sequence[_Item], width: int, date_width: int) -> list[Line]:
+    """Markers and dates in a column ``date_width`` wide, the text wrapped beside them."""
     out: list[Line] = []
     for item in items:
         lead = cell_width(item.marker[0])
@@ -205,6 +212,18 @@ NEWSLETTER_TITLE = "New this week"
 _READER_FIELDS = frozenset({"title", "date", "companies", "kind", "tags", "summary", "sources"})
 
 
+def _correction(change: FieldChange, event: Event) -> str:
+    """One field change in Markdown: escaped text, and a new source as the export's link."""
+    from timeline.exporters.markdown import md_text, md_url, source_links
+
+    added = [s for s in event.sources if change.field == "sources" and change.change == "added" and s.url == change.new]
+    if not added:
+        return md_text(change.text)
+    if added[0].publisher or added[0].title:
+        return f"source added: {source_links(added, {})}"
+    return f"source added: [{md_text(added[0].url)}]({md_url(added[0].url)})"  # its address is its name
+
+
 def changes_markdown(
     comparison: Comparison, changes: Changes | None, title: str = NEWSLETTER_TITLE, shown: Sequence[Event] = ()
 ) -> str:
@@ -221,10 +240,10 @@ def changes_markdown(
     lines += bullets([c.event for c in changes.added]) or ["No new events."]
     corrections: list[str] = []
     for change in (*changes.changed, *changes.renamed):
-        texts = [f.text for f in change.fields if f.field in _READER_FIELDS]
+        texts = [_correction(f, change.event) for f in change.fields if f.field in _READER_FIELDS]
         if texts:
             event = change.event
-            corrections.append(f"- {md_text(event.title)} ({md_text(event.date.long())}): {md_text('; '.join(texts))}")
+            corrections.append(f"- {md_text(event.title)} ({md_text(event.date.long())}): {'; '.join(texts)}")
     for change in changes.removed:
         event = change.event
         corrections.append(f"- Removed: {md_text(event.title)} ({md_text(event.date.long())})")
