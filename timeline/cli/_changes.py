@@ -18,7 +18,7 @@ from timeline.cli._options import Filters, filter_query, with_filters
 from timeline.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
-    from timeline.history import Comparison
+    from timeline.history import Changes, Comparison
     from timeline.model import Event
     from timeline.store import Store, StoreLocation
 
@@ -107,11 +107,9 @@ def changes(
         raise typer.Exit(1)
 
 
-def _write(comparison: Comparison, selected: object, shown: list[Event], chosen: str, title: str | None) -> None:
-    from timeline.history import Changes
+def _write(comparison: Comparison, changes: Changes | None, shown: list[Event], chosen: str, title: str | None) -> None:
     from timeline.history.views import NEWSLETTER_TITLE, ChangesView, changes_markdown, changes_record
 
-    changes = selected if isinstance(selected, Changes) else None
     if chosen == "json":
         from timeline.text import json_text
 

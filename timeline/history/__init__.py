@@ -20,6 +20,7 @@ from timeline.history._read import load_revision
 from timeline.model import Company, Registry
 from timeline.query import Query, matches
 from timeline.store import Store, load_cached
+from timeline.store._yaml import gc_paused
 
 __all__ = [
     "Changes",
@@ -65,7 +66,8 @@ class Comparison:
         self.new = new
         self.changes: Changes | None = None
         if old.store is not None and new.store is not None:
-            self.changes = diff(old.store, new.store)
+            with gc_paused():  # many small objects, none of them cyclic garbage
+                self.changes = diff(old.store, new.store)
 
     def registry(self) -> Registry:
         """Every company either side knows (the new side's first), for resolving filters."""

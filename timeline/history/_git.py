@@ -47,7 +47,8 @@ class Blob:
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    # No index lock taken for a read, no password prompt, and paths are never patterns.
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", GIT_LITERAL_PATHSPECS="1")
     try:
         # An argument list, never a shell; git from PATH, as the user runs it.
         return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)  # noqa: S603, S607

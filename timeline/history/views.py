@@ -69,10 +69,12 @@ class ChangesView(StyledView):
             bad = [s for s in (old, new) if s.error is not None]
             for side in bad:
                 errors = _count(len(side.error.findings), "error") if side.error else ""
-                out += wrap([(f"{side_title(side)} is not a valid store ({errors}, shown above)", "bold red")], width)
+                text = f"{side_title(side)} is not a valid store ({errors}, shown above)"
+                out += wrap([(text[0].upper() + text[1:], "bold red")], width)
             valid = next((s for s in (old, new) if s.store is not None), None)
             if valid is not None:
-                out += wrap([(f"{side_title(valid)} has {_count(len(self.shown), 'event')}:", "")], width)
+                text = f"{side_title(valid)} has {_count(len(self.shown), 'event')}:"
+                out += wrap([(text[0].upper() + text[1:], "")], width)
                 items = [_item("", "", e, []) for e in self.shown]
                 out += _layout(items, width, _date_width(items))
             return out
@@ -117,7 +119,7 @@ class _Item:
 def _item(marker: str, style: str, event: Event, details: list[str]) -> _Item:
     about: list[Run] = []
     for index, name in enumerate(event.companies):
-        about += [(", " if index else "", ""), (visible(name), company_style(name))]
+        about += [(", ", ""), (visible(name), company_style(name))] if index else [(visible(name), company_style(name))]
     about += [(f" · {event.kind} · ", "dim"), (event.id, "dim")]
     body: list[Sequence[Run]] = [[(visible(event.title), "bold")], about]
     body += [[(visible(text), "")] for text in details]
@@ -232,10 +234,13 @@ def changes_markdown(
     from timeline.exporters.markdown import bullets, md_text
 
     lines = [f"## {md_text(title)}", ""]
-    if changes is None:
-        side = comparison.new if comparison.new.store is not None else comparison.old
-        lines += [f"{md_text(side_title(side))} could not be compared; its events:", ""]
-        lines += bullets(shown) or ["No events."]
+    if changes is None:  # one side is not a valid store: the other side's events instead
+        for side in (comparison.old, comparison.new):
+            if side.store is None:
+                lines += [f"{md_text(side_title(side))} is not a valid store.", ""]
+        valid = next((s for s in (comparison.old, comparison.new) if s.store is not None), None)
+        if valid is not None:
+            lines += [f"The events of {md_text(side_title(valid))}:", "", *(bullets(shown) or ["No events."])]
         return "\n".join([*lines, ""])
     lines += bullets([c.event for c in changes.added]) or ["No new events."]
     corrections: list[str] = []
