@@ -557,6 +557,10 @@ def test_help_shows_revision_and_event_date_options(run: Runner) -> None:
         assert flag in result.stdout, flag
     assert "Old side: the last commit before WHEN" in result.stdout
     assert "Events on or after DATE" in result.stdout
+    assert "(--to 2026-04 includes April)" in " ".join(result.stdout.split())
+    assert "--since, --from" not in result.stdout and "--until, --to" not in result.stdout
+    listed = run("list", "--help", env={"COLUMNS": "120"})
+    assert "--since, --from" in listed.stdout and "(--until 2026-04 includes April)" in " ".join(listed.stdout.split())
 
 
 # --- views -------------------------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ def _renamed(annotation: Any, flags: tuple[str, ...]) -> Any:
     info = copy.copy(info)
     # In an Annotated option, typer keeps the first name as the "default" and the rest as
     # param_decls (the real default is the parameter's).
+    if info.help and isinstance(info.default, str):  # "--until 2026-04 includes April" -> "--to ..."
+        info.help = info.help.replace(info.default, flags[0])
     info.default, info.param_decls = flags[0], flags[1:]
     return Annotated[kind, info]
 
