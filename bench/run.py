@@ -232,6 +232,32 @@ def measure(name: str, argv: list[str], env: dict[str, str], cwd: Path, runs: in
     return result
 
 
+def change_one_event(folder: Path, store: Path, env: dict[str, str]) -> Path:
+    """A git repository whose last commit changed one event's title in ``store``."""
+    folder.mkdir()
+    git_env = dict(env, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_DATE="2026-11-19T12:00:00+00:00")
+    git_env |= {"GIT_COMMITTER_DATE": "2026-11-19T12:00:00+00:00", "GIT_AUTHOR_NAME": "bench"}
+    git_env |= {"GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "bench"}
+    git_env |= {"GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=folder, env=git_env, check=True, capture_output=True)
+
+    text = store.read_text(encoding="utf-8")
+    git("init", "-q")
+    (folder / "events.yaml").write_text(text, encoding="utf-8")
+    git("add", "events.yaml")
+    git("commit", "-q", "-m", "the store")
+    marker = "  - id: event-000001\n    date: "
+    head, _, tail = text.partition(marker)
+    date_line, _, rest = tail.partition("\n")
+    title_line, _, rest = rest.partition("\n")
+    changed = f"{head}{marker}{date_line}\n{title_line} (corrected)\n{rest}"
+    (folder / "events.yaml").write_text(changed, encoding="utf-8")
+    git("commit", "-q", "-am", "one event changed")
+    return folder
+
+
 def timeline_command() -> list[str]:
     script = Path(sys.executable).with_name("timeline")
     return [str(script)] if script.exists() else [sys.executable, "-m", "timeline"]
@@ -242,8 +268,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--out", type=Path, default=Path("bench/results/latest.txt"))
+    parser.add_argument("--rows", default="list,export,changes", help="Which row groups to measure.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    groups = set(args.rows.split(","))
     tl = timeline_command()
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-"))
     try:
@@ -277,10 +305,23 @@ def main() -> None:
             add(measure(f"PARSE({n})", [sys.executable, "-c", PARSE, str(store)], env, work, args.runs))
             query = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
             export = [*tl, "-f", str(store), "export", "--format", "markdown"]
-            add(measure(f"list -c --since ({n}, cold)", query, env, work, args.runs, clear_cache))
-            add(measure(f"list -c --since ({n}, warm)", query, env, work, args.runs))
-            add(measure(f"export markdown ({n}, cold)", export, env, work, args.runs, clear_cache))
-            add(measure(f"export markdown ({n}, warm)", export, env, work, args.runs))
+            if "list" in groups:
+                add(measure(f"list -c --since ({n}, cold)", query, env, work, args.runs, clear_cache))
+                add(measure(f"list -c --since ({n}, warm)", query, env, work, args.runs))
+            if "export" in groups:
+                add(measure(f"export markdown ({n}, cold)", export, env, work, args.runs, clear_cache))
+                add(measure(f"export markdown ({n}, warm)", export, env, work, args.runs))
+            if "changes" in groups:
+                repo = change_one_event(work / f"repo-{n}", store, env)
+                changes = [*tl, "-f", str(repo / "events.yaml"), "changes", "HEAD~1"]
+
+                def clear_revisions() -> None:  # the working tree stays cached; old sides do not
+                    for entry in cache.glob("timeline/*.content"):
+                        entry.unlink()
+
+                add(measure(f"changes HEAD~1 ({n}, cold)", changes, env, work, args.runs, clear_cache))
+                add(measure(f"changes HEAD~1 ({n}, tree warm)", changes, env, work, args.runs, clear_revisions))
+                add(measure(f"changes HEAD~1 ({n}, warm)", changes, env, work, args.runs))
         report = render(results, sizes)
         print(report)
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -310,7 +351,7 @@ def render(results: dict[str, Result], sizes: list[int]) -> str:
     for n in sizes:
         parse_s = results[f"PARSE({n})"].seconds
         for what in ("list -c --since", "export markdown"):
-            if n >= 10_000:
+            if n >= 10_000 and f"{what} ({n}, cold)" in results:
                 check(f"{what} ({n}, cold) / PARSE", results[f"{what} ({n}, cold)"].seconds / parse_s, 0.75)
                 warm = results[f"{what} ({n}, warm)"].seconds
                 limit = hello + 0.05 * parse_s
@@ -318,7 +359,16 @@ def render(results: dict[str, Result], sizes: list[int]) -> str:
                     f"| {what} ({n}, warm) <= HELLO + 0.05 PARSE = {limit * 1000:.0f} ms "
                     f"| {warm * 1000:.0f} ms | {'yes' if warm <= limit else 'NO'} |"
                 )
-        if n == 100_000:
+        if n >= 10_000 and f"changes HEAD~1 ({n}, cold)" in results:
+            check(f"changes HEAD~1 ({n}, cold) / PARSE", results[f"changes HEAD~1 ({n}, cold)"].seconds / parse_s, 2.0)
+            limit = hello + 1.05 * parse_s
+            for state in ("tree warm", "warm"):
+                took = results[f"changes HEAD~1 ({n}, {state})"].seconds
+                checks.append(
+                    f"| changes HEAD~1 ({n}, {state}) <= HELLO + 1.05 PARSE = {limit * 1000:.0f} ms "
+                    f"| {took * 1000:.0f} ms | {'yes' if took <= limit else 'NO'} |"
+                )
+        if n == 100_000 and f"list -c --since ({n}, cold)" in results:
             peak = max(
                 results[f"{w} ({n}, {c})"].peak_mb
                 for w in ("list -c --since", "export markdown")

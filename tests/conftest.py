@@ -47,7 +47,7 @@ def _stable(output: bytes) -> bytes:
     return re.sub(rb"\x1b\]8;id=[^;]*;", b"\x1b]8;id=;", output)
 
 
-READ_ONLY = {"list", "show", "companies", "tags", "stats", "validate", "schema", "export"}
+READ_ONLY = {"list", "show", "companies", "tags", "stats", "validate", "schema", "export", "changes"}
 
 
 def invoke_main(args: list[str], env: dict[str, str] | None = None, input: str | None = None) -> Result:

@@ -7,6 +7,7 @@ venv of its own, so the wheel itself is proven to work.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from timeline.cli import COMMANDS
 
 from conftest import DATA, PINNED_TODAY
+from gitrepo import Repo
 
 
 def _script() -> str:
@@ -52,6 +54,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "export": ["export", "-F", "html", "-c", "OpenAI"],
     "init": ["init", "mine.yaml"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
+    "changes": ["-f", "events.yaml", "changes", "--json"],
 }
 
 
@@ -77,11 +80,19 @@ def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
 def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) -> None:
     if name == "add":
         assert_clean(timeline("init", "mine.yaml", cwd=tmp_path), 0)
-    result = timeline(*INVOCATIONS[name], cwd=tmp_path, env={"COLUMNS": "100"})
+    if name == "changes":  # a repository with the sample store committed, then a title edited
+        repo = Repo(tmp_path, tmp_path / "home")
+        sample = (DATA / "sample.yaml").read_text(encoding="utf-8")
+        repo.commit("2026-06-01", {"events.yaml": sample})
+        repo.write({"events.yaml": sample.replace("releases Model One", "releases Model 1")})
+    result = timeline(*INVOCATIONS[name], cwd=tmp_path, env={"COLUMNS": "100", "GIT_CONFIG_NOSYSTEM": "1"})
     assert_clean(result, 0)
     assert result.stdout or result.stderr
     if name == "add":
         assert "A test event" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    if name == "changes":
+        fields = [f["text"] for c in json.loads(result.stdout)["changed"] for f in c["fields"]]
+        assert fields == ["title changed: Sample Labs releases Model One -> Sample Labs releases Model 1"]
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

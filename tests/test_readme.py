@@ -2,7 +2,11 @@
 
 Each ```console block runs in a fresh folder, its examples in order (so `init` then `add` work
 on the same copy). A comment ``<!-- files: NAME ... -->`` just before a block copies
-``tests/data/readme/NAME`` into that folder first. Output is what a terminal shows, stdout and
+``tests/data/readme/NAME`` into that folder first. ``<!-- repo: NAME -->`` makes that folder a
+git repository instead, built from ``tests/data/readme/NAME/``: each subfolder named by a date
+(``2026-11-13``) is the whole work tree of one commit made at noon UTC that day, in date order,
+with a fixed identity and no user or system git configuration; a subfolder ``work-tree`` is
+copied last and left uncommitted. Output is what a terminal shows, stdout and
 stderr together; ``[...]`` in the README stands for any text, on one line or across lines, where
 output is long or volatile. No example is skipped.
 """
@@ -19,6 +23,7 @@ import pytest
 from timeline.cli import COMMANDS
 
 from conftest import DATA, invoke_main
+from gitrepo import Repo, git_environment
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 ELIDED = "[...]"
@@ -47,12 +52,15 @@ class Example:
 
 
 def _blocks() -> list[tuple[list[str], list[Example]]]:
+    """Each block's setup (``files`` names, or ``repo:NAME``) and its examples."""
     text = README.read_text(encoding="utf-8")
     blocks = []
-    for match in re.finditer(r"(?:<!-- files: ([^>]*) -->\n)?```console\n(.*?)```", text, re.S):
-        files = (match[1] or "").split()
+    for match in re.finditer(r"(?:<!-- (files|repo): ([^>]*) -->\n)?```console\n(.*?)```", text, re.S):
+        files = (match[2] or "").split()
+        if match[1] == "repo":
+            files = [f"repo:{name}" for name in files]
         examples = []
-        for chunk in re.split(r"^(?=\$ )", match[2], flags=re.M):
+        for chunk in re.split(r"^(?=\$ )", match[3], flags=re.M):
             if not re.match(r"\$ (COLUMNS=\d+ )?timeline", chunk):
                 continue
             command, output = chunk, ""
@@ -79,6 +87,23 @@ def _pattern(expected: str) -> re.Pattern[str]:
 
 def _shown(output: str) -> str:
     return "\n".join(line.rstrip() for line in output.rstrip("\n").splitlines())
+
+
+def build_repo(source: Path, folder: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``<!-- repo: NAME -->``: one commit per dated snapshot, then the uncommitted work tree."""
+    for name, value in git_environment(home).items():
+        monkeypatch.setenv(name, value)
+    repo = Repo(folder, home)
+    snapshots = sorted(p for p in source.iterdir() if p.is_dir())
+    for snapshot in snapshots:
+        for old in folder.iterdir():
+            if old.is_dir() and old.name != ".git":
+                shutil.rmtree(old)
+            elif old.is_file():
+                old.unlink()
+        shutil.copytree(snapshot, folder, dirs_exist_ok=True)
+        if snapshot.name != "work-tree":
+            repo.commit(snapshot.name)
 
 
 def test_the_readme_has_examples_of_every_command() -> None:
@@ -109,7 +134,10 @@ def test_readme_examples_print_what_the_readme_shows(
     folder.mkdir()
     monkeypatch.chdir(folder)
     for name in files:
-        shutil.copy(DATA / "readme" / name, folder / name)
+        if name.startswith("repo:"):
+            build_repo(DATA / "readme" / name[5:], folder, tmp_path / "home", monkeypatch)
+        else:
+            shutil.copy(DATA / "readme" / name, folder / name)
     for example in examples:
         result = invoke_main(example.args, env=example.env)
         shown = _shown(result.output)

@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tags": ("_read", "tags"),
     "stats": ("_read", "stats"),
     "export": ("_export", "export_events"),
+    "changes": ("_changes", "changes"),
     "init": ("_write", "init"),
     "add": ("_write", "add"),
 }

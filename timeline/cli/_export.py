@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli._common import count, locate, open_store, today, visible, visible_lines
-from timeline.cli._options import Filters, select_events, with_filters
+from timeline.cli._options import AddedSinceOpt, Filters, select_events, with_filters
 from timeline.errors import UsageError
 from timeline.exporters import EXPORTERS
 
@@ -40,6 +40,7 @@ def export_events(
     static: Annotated[
         bool, typer.Option("--static", help="HTML: a page without script (no filters, lanes or search).")
     ] = False,
+    added_since: AddedSinceOpt = None,
 ) -> None:
     """Export the events that match as Markdown, JSON, CSV, iCalendar, Mermaid, HTML or TimelineJS."""
     from timeline.exporters import DEFAULT_TITLE, ExportOptions, by_extension, export
@@ -68,8 +69,13 @@ def export_events(
         if any(target == f.resolve() for f in store_files(location.path)):
             raise UsageError(f"--output: {output} is the store being read; choose another file")
     store = open_store(ctx)
-    events, query = select_events(store, filters)
-    described = describe(query)
+    only = None
+    if added_since is not None:
+        from timeline.cli._changes import added_ids
+
+        only = added_ids(location, store, added_since)
+    events, query = select_events(store, filters, only)
+    described = ", ".join(filter(None, [describe(query), added_since and f"added since {added_since}"]))
     options = ExportOptions(
         title=title or (f"{DEFAULT_TITLE} — {described}" if described else DEFAULT_TITLE),
         today=today(),

@@ -8,16 +8,17 @@ builds the Query from that mapping by name: a new filter is a line here and a ke
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 
 if TYPE_CHECKING:
-    from timeline.model import Event
+    from timeline.model import Event, Registry
     from timeline.query import Query
     from timeline.store import Store
 
@@ -89,9 +90,30 @@ _ORDERING: dict[str, tuple[Any, Any]] = {
 }
 
 
-def with_filters(*, ordering: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a command every filter option; it receives them as ``filters: Filters``."""
+def _renamed(annotation: Any, flags: tuple[str, ...]) -> Any:
+    """The option ``annotation`` answering to ``flags`` instead of its own names."""
+    kind, info = get_args(annotation)
+    info = copy.copy(info)
+    # In an Annotated option, typer keeps the first name as the "default" and the rest as
+    # param_decls (the real default is the parameter's).
+    if info.help and isinstance(info.default, str):  # "--until 2026-04 includes April" -> "--to ..."
+        info.help = info.help.replace(info.default, flags[0])
+    info.default, info.param_decls = flags[0], flags[1:]
+    return Annotated[kind, info]
+
+
+def with_filters(
+    *, ordering: bool = True, flags: Mapping[str, tuple[str, ...]] | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command every filter option; it receives them as ``filters: Filters``.
+
+    ``flags`` renames options for a command whose own options need their names (``changes``
+    takes --since/--until for revisions, so its event-date filters are --from/--to only).
+    """
     options = {**_SELECTION, **(_ORDERING if ordering else {})}
+    for name, names in (flags or {}).items():
+        annotation, default = options[name]
+        options[name] = (_renamed(annotation, names), default)
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         signature = inspect.signature(command, eval_str=True)
@@ -115,20 +137,36 @@ def with_filters(*, ordering: bool = True) -> Callable[[Callable[..., None]], Ca
     return decorate
 
 
-def select_events(store: Store, filters: Filters) -> tuple[list[Event], Query]:
-    """The events the filter options select, in the asked order, and the Query; warnings go
-    to stderr."""
+def filter_query(registry: Registry, known_tags: Iterable[str], filters: Filters) -> Query:
+    """The Query the filter options ask for; warnings go to stderr."""
     from timeline.cli._common import today
-    from timeline.query import build_query, select
+    from timeline.query import build_query
     from timeline.text import visible
 
     given = {name: value for name, value in filters.items() if value is not None}  # None: not given
-    exact = given.pop("exact_company", False)
-    query, warnings = build_query(store.registry, (t for e in store.events for t in e.tags), today(), **given)
+    given.pop("exact_company", None)  # applied by select_events, after the query
+    query, warnings = build_query(registry, known_tags, today(), **given)
     for warning in warnings:
         sys.stderr.write(f"warning: {visible(warning)}\n")
-    events = select(store.events, query, store.registry, in_order=True)
-    if exact and query.companies:  # the named companies themselves, not their subsidiaries
+    return query
+
+
+def select_events(store: Store, filters: Filters, only: Collection[str] | None = None) -> tuple[list[Event], Query]:
+    """The events the filter options select (of those with an id in ``only``, if given), in
+    the asked order, and the Query."""
+    from timeline.query import select
+
+    query = filter_query(store.registry, (t for e in store.events for t in e.tags), filters)
+    events = store.events if only is None else [e for e in store.events if e.id in only]
+    events = select(events, query, store.registry, in_order=True)
+    if filters.get("exact_company") and query.companies:  # the named companies, not their subsidiaries
         test = all if query.all_companies else any
         events = [e for e in events if test(name in e.companies for name in query.companies)]
     return events, query
+
+
+# list and export: only events that are new since a git revision (see `timeline changes`).
+AddedSinceOpt = Annotated[
+    str | None,
+    typer.Option("--added-since", metavar="REV", help="Only events added since git revision REV (e.g. HEAD~1)."),
+]

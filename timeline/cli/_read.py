@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from timeline.cli._common import colour_wanted, console, count, locate, open_store, today, visible, width
-from timeline.cli._options import Filters, select_events, with_filters
+from timeline.cli._options import AddedSinceOpt, Filters, select_events, with_filters
 from timeline.errors import NotFoundError, StoreError, UsageError
 
 
@@ -52,6 +52,7 @@ def list_events(
     lane_order: Annotated[
         str | None, typer.Option("--lane-order", help="Lanes: by event count, name or first event.")
     ] = None,
+    added_since: AddedSinceOpt = None,
 ) -> None:
     """List the events that match, as a table, a visual timeline, compact lines or lanes."""
     if view not in ("table", "timeline", "compact", "lanes"):
@@ -67,7 +68,12 @@ def list_events(
         if lane_order not in LANE_ORDER:
             raise UsageError(f"--lane-order: {lane_order!r} is not one of {', '.join(LANE_ORDER)}")
     store = open_store(ctx)
-    events, query = select_events(store, filters)
+    only = None
+    if added_since is not None:
+        from timeline.cli._changes import added_ids
+
+        only = added_ids(locate(ctx), store, added_since)
+    events, query = select_events(store, filters, only)
     if as_json:
         from timeline.model import event_record
         from timeline.text import json_text

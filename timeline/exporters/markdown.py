@@ -101,6 +101,11 @@ def _bullets(events: Sequence[Event], details: bool, cells: _Cells) -> list[str]
     return lines
 
 
+def bullets(events: Sequence[Event], *, details: bool = False) -> list[str]:
+    """The export's bullet lines for ``events`` (one per event), for other Markdown documents."""
+    return _bullets(events, details, _Cells())
+
+
 def _table(events: Sequence[Event], details: bool, cells: _Cells) -> list[str]:
     header = ["Date", "Companies", "Kind", "Title"] + (["Summary"] if details else []) + ["Sources"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -5,7 +5,7 @@ raises ``StoreError`` listing every problem as ``FILE:LINE:COL``; ``load_cached`
 through a cache that is never stale.
 """
 
-from timeline.store._cache import cache_dir, load_cached
+from timeline.store._cache import cache_dir, load_cached, read_content, write_content
 from timeline.store._find import STORE_NAME, StoreLocation, find_store, packaged_store, store_files
 from timeline.store._load import Store, load, load_bytes, load_text
 from timeline.store._schema import store_schema
@@ -22,8 +22,10 @@ __all__ = [
     "load_cached",
     "load_text",
     "packaged_store",
+    "read_content",
     "read_text",
     "store_files",
     "store_schema",
+    "write_content",
     "yaml_loader",
 ]

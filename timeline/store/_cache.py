@@ -148,3 +148,39 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
         keys = tuple(_file_key(f, data) for f, data in read_ok)
         write(folder, store_path, store, keys)
     return store
+
+
+# --- content-addressed entries: a store known by the ids of its bytes (e.g. git blob ids) ----
+# Such a key names the bytes themselves, so an entry can never be stale; only the newest few
+# are kept, since every old revision read would otherwise add one.
+CONTENT_ENTRIES_KEPT = 8
+
+
+def _content_entry(folder: Path, key: str) -> Path:
+    raw = key.encode("utf-8", "surrogateescape")
+    return folder / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.content"
+
+
+def read_content(folder: Path, key: str, files: tuple[Path, ...] = ()) -> Store | None:
+    """The store cached under ``key``, or None (no entry, or a damaged or foreign one)."""
+    try:
+        entry = _content_entry(folder, key)
+        tag, stored_key, payload = marshal.loads(entry.read_bytes())  # noqa: S302 - checked below
+        if tag != _TAG or stored_key != key or not isinstance(payload, bytes):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # recently used: pruned last
+        with gc_paused():
+            return _unpack(payload, files)
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        return None
+
+
+def write_content(folder: Path, key: str, store: Store) -> None:
+    """Save ``store`` under ``key`` and drop all but the newest few such entries."""
+    with contextlib.suppress(OSError, WriteError):
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(_content_entry(folder, key), marshal.dumps((_TAG, key, _pack(store))), durable=False)
+        entries = sorted(folder.glob("*.content"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in entries[CONTENT_ENTRIES_KEPT:]:
+            stale.unlink(missing_ok=True)
