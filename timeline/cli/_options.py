@@ -36,6 +36,10 @@ _SELECTION: dict[str, tuple[Any, Any]] = {
         Annotated[bool, typer.Option("--all-companies", help="Keep events involving every named company, not any.")],
         False,
     ),
+    "exact_company": (
+        Annotated[bool, typer.Option("--exact-company", help="Match -c names only, not their subsidiaries.")],
+        False,
+    ),
     "since": (
         Annotated[
             str | None,
@@ -66,9 +70,30 @@ _SELECTION: dict[str, tuple[Any, Any]] = {
     "search": (
         Annotated[
             list[str] | None,
-            typer.Option("--search", "-s", help="Text that must occur in title, summary, companies or tags."),
+            typer.Option(
+                "--search",
+                "-s",
+                help='Words that must all occur in title, summary, companies or tags ("quotes" keep a phrase).',
+            ),
         ],
         None,
+    ),
+    "any_term": (
+        Annotated[bool, typer.Option("--any", help="Keep events with any of the -s words, not all.")],
+        False,
+    ),
+    "related_to": (
+        Annotated[
+            str | None,
+            typer.Option("--related-to", metavar="ID", help="The event ID and its related events (a storyline)."),
+        ],
+        None,
+    ),
+    "depth": (
+        Annotated[
+            int, typer.Option("--depth", min=1, help="With --related-to: follow related links N steps (default 1).")
+        ],
+        1,
     ),
 }
 # How they are ordered and cut: for the commands that print events one by one.
@@ -76,7 +101,9 @@ _ORDERING: dict[str, tuple[Any, Any]] = {
     "sort": (Annotated[str, typer.Option("--sort", help="date, title or company.")], "date"),
     "reverse": (Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")], False),
     "limit": (
-        Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N events, after sorting.")],
+        Annotated[
+            int | None, typer.Option("--limit", "-n", min=0, help="The newest N events, shown in the asked order.")
+        ],
         None,
     ),
 }
@@ -116,6 +143,16 @@ def select_events(store: Store, filters: Filters) -> tuple[list[Event], Query]:
     from timeline.text import visible
 
     given = {name: value for name, value in filters.items() if value is not None}  # None: not given
+    related_to, depth = given.pop("related_to", None), given.pop("depth", 1)
+    if related_to is not None:
+        from timeline.query import find_event, storyline
+
+        start = find_event(store.events, related_to)
+        given["ids"] = frozenset(storyline(store.events, start.id, depth))
+    elif depth != 1:
+        from timeline.errors import UsageError
+
+        raise UsageError("--depth needs --related-to ID")
     query, warnings = build_query(store.registry, (t for e in store.events for t in e.tags), today(), **given)
     for warning in warnings:
         sys.stderr.write(f"warning: {visible(warning)}\n")
