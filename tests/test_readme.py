@@ -97,7 +97,7 @@ def test_readme_examples_print_what_the_readme_shows(
     for name in files:
         shutil.copy(DATA / "readme" / name, folder / name)
     for example in examples:
-        result = invoke_main(example.args, env={"COLUMNS": "100", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"})
+        result = invoke_main(example.args, env={"COLUMNS": "80", "NO_COLOR": "1", "TIMELINE_NOW": "2026-11-26"})
         shown = _shown(result.output)
         assert "Traceback" not in shown
         assert _pattern(example.expected).fullmatch(shown), f"$ {example.command}\n{shown}"

@@ -36,6 +36,17 @@ def validate(
     sys.stdout.write(f"{visible(str(location.path))}: valid, {count(len(store.events), 'event')}\n")
 
 
+def where(ctx: typer.Context) -> None:
+    """Print the store in use (a file, or a folder and its files) and how it was found."""
+    from timeline.store import store_files
+
+    location = locate(ctx)
+    how = "the shipped store, read-only" if location.is_default else location.how
+    sys.stdout.write(f"{visible(str(location.path))}  ({how})\n")
+    if location.path.is_dir():
+        sys.stdout.writelines(f"  {visible(path.name)}\n" for path in store_files(location.path))
+
+
 def schema() -> None:
     """Print the JSON Schema of the store format (for editor validation)."""
     import json

@@ -81,7 +81,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
     count = f"{len(events)} event{'' if len(events) == 1 else 's'}"
     body = []
     for year, group in group_by_year(events):
-        body.append(f'<section class="year"><h2 id="y{year}">{year}</h2>\n<ol class="events">')
+        heading = f'<h2 id="y{year}">{year}</h2>\n' if year is not None else ""
+        body.append(f'<section class="year">{heading}<ol class="events">')
         body += [_event(e) for e in group]
         body.append("</ol></section>")
     return "\n".join(

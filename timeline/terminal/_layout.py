@@ -249,13 +249,17 @@ SEPARATOR = 3  # " │ " between two columns
 
 
 def column_widths(
-    columns: Sequence[Column], rows: Sequence[Sequence[Sequence[Run]]], width: int, shrink: Sequence[int]
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Sequence[Run]]],
+    width: int,
+    shrink: Sequence[int],
+    hard: Sequence[int] | None = None,
 ) -> list[int] | None:
     """Each column's width, or None when the table cannot fit ``width`` without splitting words.
 
     Columns take their natural width when that fits. Otherwise the columns in ``shrink`` give
-    up space: each in that order first down to 24 cells (or its longest word), then the others
-    and last the first one down to their longest word. Columns that do not wrap never shrink.
+    up space: each in that order down to 24 cells (or its longest word), then each in ``hard``
+    order (default: the same) down to its longest word. Columns that do not wrap never shrink.
     """
     count = len(columns)
     natural = [natural_width([(c.header, "")]) for c in columns]
@@ -270,7 +274,7 @@ def column_widths(
             floor[index] = natural[index]
     widths = list(natural)
     excess = sum(widths) + SEPARATOR * (count - 1) - width
-    for soft, order in ((True, shrink), (False, [*shrink[1:], *shrink[:1]])):
+    for soft, order in ((True, shrink), (False, shrink if hard is None else hard)):
         for index in order:
             if excess <= 0:
                 return widths
@@ -292,10 +296,11 @@ def table(
     width: int,
     shrink: Sequence[int],
     footer: Sequence[Sequence[Run]] | None = None,
+    hard: Sequence[int] | None = None,
 ) -> list[Line]:
     """A table in the style of rich's default box (header, heavy rule, rows, optional footer),
     or stacked records when it cannot fit ``width``; see ``column_widths``."""
-    widths = column_widths(columns, [*rows, *([footer] if footer else [])], width, shrink)
+    widths = column_widths(columns, [*rows, *([footer] if footer else [])], width, shrink, hard)
     if widths is None:
         return stacked(columns, rows, width, footer)
     count = len(columns)

@@ -92,7 +92,7 @@ class EventTable(StyledView):
             ]
             for e in self.events
         ]
-        return table(EVENT_COLUMNS, rows, width, shrink=[3, 1, 0])
+        return table(EVENT_COLUMNS, rows, width, shrink=[3, 1, 0], hard=[1, 0, 3])
 
 
 def _group_heading(event: Event) -> tuple[int, str]:
