@@ -123,13 +123,13 @@ class CompaniesView(StyledView):
             [
                 [
                     (visible(row["name"]), company_style(row["name"])),
-                    *([("\n", ""), (f"part of {visible(row['parent'])}", f"{KEEP} dim")] if row["parent"] else []),
+                    *([("\n", ""), (f"part of {visible(row['parent'])}", "dim")] if row["parent"] else []),
                 ],
                 [(visible(", ".join(row["aliases"])), "")],
                 [(str(row["events"]), "")],
                 [(str(row["with_subsidiaries"]), "")],
-                [(_in_words(row["first"]), KEEP)],
-                [(_in_words(row["last"]), KEEP)],
+                [(_in_words(row["first"]), "")],
+                [(_in_words(row["last"]), "")],
             ]
             for row in self.rows
         ]
