@@ -200,7 +200,23 @@ def wrap(runs: Sequence[Run], width: int) -> list[Line]:
             continue
         lines[-1].extend(pieces)
         used += w
-    return [strip(line) for line in lines]
+    return [_merge(strip(line)) for line in lines]
+
+
+def _merge(line: Line) -> Line:
+    """Neighbouring runs of one style as one run (a space between two such runs joins them):
+    fewer colour codes on a terminal, the same text."""
+    out: Line = []
+    for index, (text, style) in enumerate(line):
+        joins = out and not text.strip() and not style and index + 1 < len(line) and line[index + 1][1] == out[-1][1]
+        if joins and not is_link(out[-1][1]):
+            out[-1] = (out[-1][0] + text, out[-1][1])
+            continue
+        if out and style == out[-1][1] and not is_link(style):
+            out[-1] = (out[-1][0] + text, style)
+        else:
+            out.append((text, style))
+    return out
 
 
 def strip(line: Line) -> Line:
