@@ -65,6 +65,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tags": ("_read", "tags"),
     "stats": ("_read", "stats"),
     "where": ("_read", "where"),
+    "completion": ("_read", "completion"),
     "export": ("_export", "export_events"),
     "init": ("_write", "init"),
     "add": ("_write", "add"),

@@ -47,6 +47,17 @@ def where(ctx: typer.Context) -> None:
         sys.stdout.writelines(f"  {visible(path.name)}\n" for path in store_files(location.path))
 
 
+def completion(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
+) -> None:
+    """Print the shell completion script (commands, options, companies, tags, kinds, ids)."""
+    from timeline.cli._complete import SCRIPTS
+
+    if shell not in SCRIPTS:
+        raise UsageError(f"completion: {shell!r} is not one of {', '.join(SCRIPTS)}")
+    sys.stdout.write(SCRIPTS[shell])
+
+
 def schema() -> None:
     """Print the JSON Schema of the store format (for editor validation)."""
     import json
