@@ -99,15 +99,21 @@ def cell_width(text: str) -> int:
 
 
 def _split_cells(text: str, width: int) -> list[str]:
-    """Cut a word that is wider than ``width`` into pieces that fit (nothing is ever dropped)."""
-    pieces, current, used = [], "", 0
+    """Cut a word that is wider than ``width`` into pieces that fit (nothing is ever dropped).
+    A zero-width character (a combining mark, VS16, a skin-tone modifier) stays with the
+    character before it, and widths are measured on whole pieces."""
+    clusters: list[str] = []
     for char in text:
-        w = cell_width(char)
-        if used + w > width and current:
+        if clusters and cell_width(char) == 0:
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    pieces, current = [], ""
+    for cluster in clusters:
+        if current and cell_width(current + cluster) > width:
             pieces.append(current)
-            current, used = "", 0
-        current += char
-        used += w
+            current = ""
+        current += cluster
     if current:
         pieces.append(current)
     return pieces
