@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Run = tuple[str, str]
 Line = list[Run]
@@ -258,8 +258,7 @@ def natural_width(runs: Sequence[Run]) -> int:
     return max(cell_width(part) for part in text.split("\n"))
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """How one table column behaves: its header, whether it may wrap, its alignment."""
 
     header: str
