@@ -104,6 +104,11 @@ def test_3_grouped_outputs_never_repeat_a_heading(run: Runner, sort: str) -> Non
     view = run("-f", str(SHIPPED), "list", "--view", "timeline", "--sort", sort).stdout
     headings = re.findall(r"^━━ (\d{4}) ", view, re.M)
     assert len(headings) == len(set(headings))
+    months = re.findall(r"^━━ (\d{4}) |^  ([A-Z][a-z]+(?: \d{4})?)$", view, re.M)
+    assert len(months) == len(set(months))
+    newest = run("-f", str(SHIPPED), "list", "--view", "timeline", "--sort", sort, "-n", "12").stdout
+    shown = re.findall(r"^  ([A-Z][a-z]+(?: \d{4})?)$", newest, re.M)
+    assert len(shown) == len(set(shown))  # one year, months mixed by the sort: no month repeats
     markdown = run("-f", str(SHIPPED), "export", "--sort", sort).stdout
     years = re.findall(r"^## (\d{4})$", markdown, re.M)
     assert len(years) == len(set(years))

@@ -218,7 +218,7 @@ class StatsView(StyledView):
             for index, (name, count) in enumerate(ranked[:3]):
                 busiest += [(", " if index else "", ""), (f"{visible(name)} {count}", f"{KEEP} {company_style(name)}")]
             if len(ranked) > 3:
-                busiest.append((f", +{len(ranked) - 3} more", "dim"))
+                busiest += [(", ", "dim"), (f"+{len(ranked) - 3} more", f"{KEEP} dim")]
             rows.append(
                 [
                     [(period, "")],

@@ -102,17 +102,17 @@ def _group_heading(event: Event) -> tuple[int, str]:
     return year, MONTH_NAMES[event.date.first_day.month]
 
 
-def headings_fit(years: Sequence[int]) -> bool:
-    """Whether year headings can follow this order without repeating a year: true for a date
-    order (either way), false when a title or company sort mixes the years."""
-    seen: set[int] = set()
-    previous: int | None = None
-    for year in years:
-        if year != previous:
-            if year in seen:
+def headings_fit(groups: Sequence[object]) -> bool:
+    """Whether headings can follow this order without repeating one: true for a date order
+    (either way), false when a title or company sort mixes the years or months."""
+    seen: set[object] = set()
+    previous: object = None
+    for group in groups:
+        if group != previous:
+            if group in seen:
                 return False
-            seen.add(year)
-            previous = year
+            seen.add(group)
+            previous = group
     return True
 
 
@@ -131,7 +131,9 @@ class TimelineView(StyledView):
         dates_inline = body_width >= 20
         if not dates_inline:  # too narrow for a date column: each date on a line of its own
             date_width, body_width = 0, width - 4
-        grouped = headings_fit([e.date.start.year for e in self.events])
+        grouped = headings_fit([e.date.start.year for e in self.events]) and headings_fit(
+            [_group_heading(e) for e in self.events]
+        )
         rail, exact_mark, inexact_mark = glyph("rail"), glyph("exact"), glyph("inexact")
         out: list[Line] = []
         year: int | None = None
