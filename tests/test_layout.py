@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from timeline.dates import parse_event_date
 from timeline.model import Event
 from timeline.store import load, packaged_store
-from timeline.terminal._layout import cell_width
+from timeline.terminal._layout import cell_width, soft_floor
 from timeline.terminal.views import EventTable
 from timeline.text import visible
 
@@ -162,7 +162,7 @@ def test_table_words_are_never_split_and_the_title_shrinks_first(width: int, sto
     longest_companies = max(cell_width(visible(", ".join(e["companies"]))) for e in events)
     longest_title_word = max(cell_width(w) for e in events for w in visible(e["title"]).split())
     if companies_width < longest_companies:  # companies gave up space: the title already had
-        assert title_width <= max(24, longest_title_word)
+        assert title_width <= max(soft_floor(width), longest_title_word)
 
 
 @settings(max_examples=60, deadline=None)

@@ -269,6 +269,12 @@ class Column(NamedTuple):
 SEPARATOR = 3  # " │ " between two columns
 
 
+def soft_floor(width: int) -> int:
+    """How far a column gives up space before the next one starts to: 24 cells up to 88
+    columns, then more (half of what 40 fixed cells leave), so a wide terminal keeps titles wide."""
+    return max(24, (width - 40) // 2)
+
+
 def column_widths(
     columns: Sequence[Column],
     rows: Sequence[Sequence[Sequence[Run]]],
@@ -279,7 +285,7 @@ def column_widths(
     """Each column's width, or None when the table cannot fit ``width`` without splitting words.
 
     Columns take their natural width when that fits. Otherwise the columns in ``shrink`` give
-    up space: each in that order down to 24 cells (or its longest word), then each in ``hard``
+    up space: each in that order down to ``soft_floor(width)`` cells (or its longest word), then each in ``hard``
     order (default: the same) down to its longest word. Columns that do not wrap never shrink.
     """
     count = len(columns)
@@ -299,7 +305,7 @@ def column_widths(
         for index in order:
             if excess <= 0:
                 return widths
-            target = max(floor[index], min(24, natural[index])) if soft else floor[index]
+            target = max(floor[index], min(soft_floor(width), natural[index])) if soft else floor[index]
             give = min(excess, widths[index] - target)
             if give > 0:
                 widths[index] -= give
