@@ -173,6 +173,10 @@ def wrap(runs: Sequence[Run], width: int) -> list[Line]:
     breaks the line. A word wider than ``width`` is folded, unless it is a link (never broken).
     """
     width = max(1, width)
+    if len(runs) == 1:  # the common case, a one-run cell that fits: nothing to do
+        text, style = runs[0]
+        if "\n" not in text and "  " not in text and cell_width(text) <= width:
+            return [strip([(text.lstrip(" "), style)])]
     lines: list[Line] = [[]]
     used = 0
     for spaces, pieces, w, _ in _words(runs):
@@ -206,10 +210,10 @@ def wrap(runs: Sequence[Run], width: int) -> list[Line]:
             continue
         lines[-1].extend(pieces)
         used += w
-    return [_merge(strip(line)) for line in lines]
+    return [strip(line) for line in lines]
 
 
-def _merge(line: Line) -> Line:
+def merge(line: Line) -> Line:
     """Neighbouring runs of one style as one run (a space between two such runs joins them):
     fewer colour codes on a terminal, the same text."""
     out: Line = []
@@ -246,7 +250,9 @@ def pad(line: Line, width: int, right: bool = False) -> Line:
 
 
 def longest_word(runs: Sequence[Run]) -> int:
-    """The widest unbreakable piece of a cell (links count as one piece)."""
+    """The widest unbreakable piece of a cell (links and kept phrases count as one piece)."""
+    if len(runs) == 1 and not is_link(runs[0][1]):  # the common case, without building words
+        return max(cell_width(word) for word in runs[0][0].replace("\n", " ").split(" "))
     return max((w for _, _, w, _ in _words(runs)), default=0)
 
 
@@ -290,17 +296,19 @@ def column_widths(
     """
     count = len(columns)
     natural = [natural_width([(c.header, "")]) for c in columns]
-    floor = [longest_word([(c.header, "")]) for c in columns]
     for row in rows:
         for index, cell in enumerate(row):
             natural[index] = max(natural[index], natural_width(cell))
-            if columns[index].wrap:
-                floor[index] = max(floor[index], longest_word(cell))
+    widths = list(natural)
+    excess = sum(widths) + SEPARATOR * (count - 1) - width
+    if excess <= 0:
+        return widths
+    floor = [longest_word([(c.header, "")]) for c in columns]
     for index, column in enumerate(columns):
         if not column.wrap or index not in shrink:
             floor[index] = natural[index]
-    widths = list(natural)
-    excess = sum(widths) + SEPARATOR * (count - 1) - width
+        else:
+            floor[index] = max(floor[index], *(longest_word(row[index]) for row in rows))
     for soft, order in ((True, shrink), (False, shrink if hard is None else hard)):
         for index in order:
             if excess <= 0:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from timeline.dates import MONTH_NAMES
 from timeline.model import Event, is_exact
-from timeline.terminal._layout import KEEP, Column, Line, Run, cell_width, glyph, pad, plain, strip, table, wrap
+from timeline.terminal._layout import KEEP, Column, Line, Run, cell_width, glyph, merge, pad, plain, strip, table, wrap
 from timeline.terminal.style import RAIL, company_style
 from timeline.text import visible
 
@@ -43,7 +43,7 @@ class StyledView:
 
         styles: dict[str, Style] = {}
         for line in self.lines(options.max_width):
-            for text, style in line:
+            for text, style in merge(line):
                 if style and style not in styles:
                     styles[style] = Style.parse(style.removeprefix(KEEP).strip() or "none")
                 yield Segment(text, styles[style] if style else None)
