@@ -59,3 +59,10 @@ def test_a_warm_plain_list_imports_nothing_heavy(tmp_path: Path, args: tuple[str
 def test_the_budget_can_fail(tmp_path: Path) -> None:
     """A cold run must parse YAML: the probe sees what it imports."""
     assert "yaml" in imported(tmp_path, "list")
+
+
+def test_completion_answers_from_the_cache_without_rich(tmp_path: Path) -> None:
+    args = ("__complete", "timeline", "list", "-c", "Micro")
+    imported(tmp_path, *args)  # cold: fills the cache
+    modules = imported(tmp_path, *args)
+    assert modules.isdisjoint(HEAVY), sorted(modules & HEAVY)

@@ -51,6 +51,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "companies": ["companies"],
     "tags": ["tags"],
     "stats": ["stats"],
+    "where": ["where"],
+    "completion": ["completion", "bash"],
     "export": ["export", "-F", "html", "-c", "OpenAI"],
     "init": ["init", "mine.yaml"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],

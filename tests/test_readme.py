@@ -40,7 +40,7 @@ class Example:
     def __init__(self, command: str, expected: str, raw: str, raw_command: str) -> None:
         self.command = command
         words = shlex.split(command, comments=True)
-        self.columns = words.pop(0).removeprefix("COLUMNS=") if words[0].startswith("COLUMNS=") else "100"
+        self.columns = words.pop(0).removeprefix("COLUMNS=") if words[0].startswith("COLUMNS=") else "80"
         self.args = words[1:]
         self.expected = expected
         self.raw = raw  # the example's text in README, command and output (for tests/update_readme.py)
@@ -106,6 +106,19 @@ def build_repo(source: Path, folder: Path, home: Path, monkeypatch: pytest.Monke
             repo.commit(snapshot.name)
 
 
+def set_up(files: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh folder, the current one, holding the block's files or repository."""
+    folder = tmp_path / "readme"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    for name in files:
+        if name.startswith("repo:"):
+            build_repo(DATA / "readme" / name[5:], folder, tmp_path / "home", monkeypatch)
+        else:
+            shutil.copy(DATA / "readme" / name, folder / name)
+    return folder
+
+
 def test_the_readme_has_examples_of_every_command() -> None:
     shown = {
         e.args[e.args.index(name)] for _, examples in BLOCKS for e in examples for name in COMMANDS if name in e.args
@@ -130,14 +143,7 @@ def test_every_command_is_documented_with_help_text() -> None:
 def test_readme_examples_print_what_the_readme_shows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[str], examples: list[Example]
 ) -> None:
-    folder = tmp_path / "readme"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    for name in files:
-        if name.startswith("repo:"):
-            build_repo(DATA / "readme" / name[5:], folder, tmp_path / "home", monkeypatch)
-        else:
-            shutil.copy(DATA / "readme" / name, folder / name)
+    set_up(files, tmp_path, monkeypatch)
     for example in examples:
         result = invoke_main(example.args, env=example.env)
         shown = _shown(result.output)

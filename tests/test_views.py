@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from timeline.terminal._layout import cell_width
+
 from conftest import DATA, Runner
 from golden import check_golden
 
@@ -30,7 +32,7 @@ def test_view_snapshots(run: Runner, sample: Path, args: tuple[str, ...], width:
     name = "-".join(a.lstrip("-") for a in args if a != "example-sample-partnership-2024")
     check_golden(f"views/{name}-{width}.txt", result.stdout)
     if "compact" not in args:  # compact lines are never wrapped, for grep
-        assert all(len(line) <= width for line in result.stdout.splitlines())
+        assert all(cell_width(line) <= width for line in result.stdout.splitlines())
 
 
 HOSTILE = DATA / "hostile.yaml"

@@ -9,16 +9,17 @@ Nothing here proves anything: `git diff README.md` must be read before committin
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_readme import ELIDED, README, _blocks, _pattern, _shown
+from test_readme import ELIDED, README, _blocks, _pattern, _shown, set_up
 
-from conftest import DATA, invoke_main
+from conftest import invoke_main
 
 
 def main() -> int:
@@ -29,23 +30,17 @@ def main() -> int:
     text = README.read_text(encoding="utf-8")
     manual: list[str] = []
     replacements: list[tuple[str, str]] = []
-    here = os.getcwd()
     for files, examples in _blocks():
-        with tempfile.TemporaryDirectory() as tmp:
-            os.chdir(tmp)
-            try:
-                for name in files:
-                    shutil.copy(DATA / "readme" / name, Path(tmp) / name)
-                for example in examples:
-                    shown = _shown(invoke_main(example.args, env=example.env).output)
-                    if _pattern(example.expected).fullmatch(shown):
-                        continue
-                    if ELIDED in example.expected:
-                        manual.append(f"$ {example.command}\n{shown}\n")
-                        continue
-                    replacements.append((example.raw, example.raw_command + shown + "\n"))
-            finally:
-                os.chdir(here)
+        with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as monkeypatch:
+            set_up(files, Path(tmp), monkeypatch)
+            for example in examples:
+                shown = _shown(invoke_main(example.args, env=example.env).output)
+                if _pattern(example.expected).fullmatch(shown):
+                    continue
+                if ELIDED in example.expected:
+                    manual.append(f"$ {example.command}\n{shown}\n")
+                    continue
+                replacements.append((example.raw, example.raw_command + shown + "\n"))
     for old, new in replacements:
         if text.count(old) != 1:
             manual.append(f"(not unique, fix by hand)\n{new}")

@@ -13,6 +13,10 @@ def main() -> None:
 
         sys.stdout.write(f"timeline {__version__}\n")
         return
+    if argv[:1] == ["__complete"]:  # a shell asking for completions: no typer run, no rich
+        from timeline.cli._complete import main as complete
+
+        sys.exit(complete(argv[1:]))
     from timeline.cli import run
 
     sys.exit(run(argv))

@@ -67,9 +67,16 @@ class StoreError(TimelineError):
     """The store has errors; ``findings`` lists every one of them, in file order.
 
     ``hint`` is the line printed after them: the CLI's validate replaces it with its counts.
+    ``complete``: print every finding (validate); other commands show the first few.
     """
 
-    def __init__(self, findings: Sequence[Finding], hint: str = "hint: run `timeline validate` for details") -> None:
+    def __init__(
+        self,
+        findings: Sequence[Finding],
+        hint: str = "hint: run `timeline validate` for details",
+        complete: bool = False,
+    ) -> None:
         self.findings = tuple(findings)
         self.hint = hint
+        self.complete = complete
         super().__init__("\n".join(str(f) for f in self.findings))

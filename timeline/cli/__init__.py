@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from timeline import __version__
-from timeline.cli._common import Settings
+from timeline.cli._common import COLOR_CHOICES, Settings
 from timeline.errors import StoreError, TimelineError, UsageError
 
 
@@ -33,16 +33,26 @@ def main_options(
         typer.Option(
             "--file",
             "-f",
-            help="Store file or folder (default: $TIMELINE_FILE, ./events.yaml, the shipped store).",
+            help="Store file or folder (default: $TIMELINE_FILE, events.yaml, events.yml or timeline/ here or "
+            "in a parent folder, the shipped store).",
         ),
     ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", "--colour", metavar="WHEN", help="auto (default), always or never."),
+    ] = "auto",
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page output (default: page on a terminal when taller than it).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Ask questions of a YAML timeline of the AI industry."""
-    ctx.obj = Settings(file)
+    if color not in COLOR_CHOICES:
+        raise UsageError(f"--color: {color!r} is not one of {', '.join(COLOR_CHOICES)}")
+    ctx.obj = Settings(file, color, not no_pager)
 
 
 # Each command: the module and function that implement it, imported only when registered.
@@ -54,6 +64,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "companies": ("_read", "companies"),
     "tags": ("_read", "tags"),
     "stats": ("_read", "stats"),
+    "where": ("_read", "where"),
+    "completion": ("_read", "completion"),
     "export": ("_export", "export_events"),
     "changes": ("_changes", "changes"),
     "init": ("_write", "init"),
@@ -76,6 +88,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     application.callback()(main_options)
     for name in COMMANDS:
@@ -84,19 +97,52 @@ def build_app(only: str | None = None) -> typer.Typer:
     return application
 
 
+_GLOBAL_WITH_VALUE = ("-f", "--file", "--color", "--colour")
+
+
 def requested_command(argv: Sequence[str]) -> str | None:
     """The subcommand named in ``argv`` after the global options, if it is a known one."""
     args = iter(argv)
     for arg in args:
-        if arg in ("-f", "--file"):
+        if arg in _GLOBAL_WITH_VALUE:
             next(args, None)
-        elif arg.startswith("--file=") or (arg.startswith("-f") and len(arg) > 2):
+        elif arg.startswith(("--file=", "--color=", "--colour=")) or (arg.startswith("-f") and len(arg) > 2):
             continue
         elif arg.startswith("-"):
+            if arg == "--no-pager":
+                continue
             return None
         else:
             return arg if arg in COMMANDS else None
     return None
+
+
+def normalise(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--color``/``--no-pager`` moved before the command (they are accepted
+    anywhere, as in git); ``-f`` after the command is a usage error that says where it goes."""
+    command = requested_command(argv)
+    if command is None:
+        return list(argv)
+    at = list(argv).index(command)
+    before, after, moved = list(argv[: at + 1]), [], []
+    rest = iter(argv[at + 1 :])
+    for arg in rest:
+        if arg == "--":
+            after += [arg, *rest]
+            break
+        if arg in ("--color", "--colour"):
+            moved += [arg, next(rest, "")]
+        elif arg.startswith(("--color=", "--colour=")) or arg == "--no-pager":
+            moved.append(arg)
+        elif arg in ("-f", "--file") or arg.startswith("--file="):
+            option = arg.split("=")[0]
+            raise UsageError(f"{option} is a global option: put it before the command: `timeline -f FILE {command}`")
+        else:
+            after.append(arg)
+    return [*moved, *before, *after]
+
+
+ERROR_CAP = 20  # store problems shown by a command other than validate
 
 
 def report(error: TimelineError) -> int:
@@ -104,6 +150,9 @@ def report(error: TimelineError) -> int:
     from timeline.text import visible
 
     lines = [visible(line) for line in error.message.splitlines()] or ["error"]
+    if isinstance(error, StoreError) and len(lines) > ERROR_CAP and not error.complete:
+        hidden = len(lines) - ERROR_CAP
+        lines = [*lines[:ERROR_CAP], f"... and {hidden:,} more; run `timeline validate` to see them all"]
     if isinstance(error, StoreError):
         text = "\n".join(lines) + "\n" + error.hint
     else:
@@ -119,8 +168,9 @@ def run(argv: Sequence[str]) -> int:
     0 ok, 1 a data or store error, 2 a usage error, 130 interrupted (typer maps Ctrl-C). Only
     TimelineError is caught: any other exception is a bug and keeps its traceback.
     """
-    app = build_app(requested_command(argv))
     try:
+        argv = normalise(argv)
+        app = build_app(requested_command(argv))
         app(args=list(argv), prog_name="timeline")
     except TimelineError as error:
         return report(error)

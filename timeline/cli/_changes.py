@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from timeline.cli._common import colour_wanted, console, locate, today, visible, visible_lines, width
+from timeline.cli._common import locate, show, today, visible, visible_lines
 from timeline.cli._options import Filters, filter_query, with_filters
 from timeline.errors import StoreError, UsageError
 
@@ -90,7 +90,8 @@ def changes(
     comparison = compare(location.path, old, new, cache=cache_dir(os.environ))
     registry = comparison.registry()
     stores = [s.store for s in (comparison.new, comparison.old) if s.store is not None]
-    query = filter_query(registry, (t for store in stores for e in store.events for t in e.tags), filters)
+    known = list({e.id: e for store in reversed(stores) for e in store.events}.values())  # the new side wins
+    query = filter_query(registry, (t for e in known for t in e.tags), filters, known)
     selected = None if comparison.changes is None else select_changes(comparison.changes, query, registry)
     shown: list[Event] = []
     if selected is None:
@@ -102,12 +103,19 @@ def changes(
         valid = next((s.store for s in (comparison.new, comparison.old) if s.store is not None), None)
         if valid is not None:
             shown = select(valid.events, query, registry, in_order=True)
-    _write(comparison, selected, shown, chosen, title)
+    _write(ctx, comparison, selected, shown, chosen, title)
     if selected is None:
         raise typer.Exit(1)
 
 
-def _write(comparison: Comparison, changes: Changes | None, shown: list[Event], chosen: str, title: str | None) -> None:
+def _write(
+    ctx: typer.Context,
+    comparison: Comparison,
+    changes: Changes | None,
+    shown: list[Event],
+    chosen: str,
+    title: str | None,
+) -> None:
     from timeline.history.views import NEWSLETTER_TITLE, ChangesView, changes_markdown, changes_record
 
     if chosen == "json":
@@ -118,11 +126,7 @@ def _write(comparison: Comparison, changes: Changes | None, shown: list[Event], 
         text = changes_markdown(comparison, changes, title or NEWSLETTER_TITLE, shown)
         sys.stdout.write(visible_lines(text) if sys.stdout.isatty() else text)
     else:
-        view = ChangesView(comparison, changes, shown)
-        if colour_wanted():
-            console().print(view)
-        else:
-            sys.stdout.write(view.plain(width()))
+        show(ctx, ChangesView(comparison, changes, shown))
 
 
 def added_ids(location: StoreLocation, store: Store, revision: str) -> set[str]:

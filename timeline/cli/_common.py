@@ -18,49 +18,157 @@ import typer
 from timeline.errors import UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from timeline.store import Store, StoreLocation
+    from timeline.terminal.views import StyledView
+
+
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 class Settings:
     """What the global options decided, shared by every command."""
 
-    __slots__ = ("file",)
+    __slots__ = ("color", "file", "pager")
 
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, color: str = "auto", pager: bool = True) -> None:
         self.file = file
+        self.color = color
+        self.pager = pager
 
 
-def console(stderr: bool = False) -> Console:
+def colour_wanted(choice: str = "auto") -> bool:
+    """``--color always|never`` decide; ``auto`` follows the environment, then the terminal.
+
+    NO_COLOR (https://no-color.org): set and not empty, no colour. FORCE_COLOR (as Node and
+    chalk read it, https://force-color.org): set and not empty, colour even into a pipe, except
+    ``0`` or ``false``, which turn colour off. NO_COLOR wins when both are set.
+    """
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force:
+        return force.strip().lower() not in ("0", "false")
+    return sys.stdout.isatty()
+
+
+def width() -> int:
+    """The width to lay out at: $COLUMNS when set, else the terminal's width on a terminal,
+    else 80 (a pipe has no width to ask)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+_GLYPHS = "┃│━╇─┼█●○→←·—"
+
+
+def _encoding() -> str:
+    return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(_encoding())
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def render(view: StyledView, choice: str) -> str:
+    """The view laid out for stdout: ANSI colours (and OSC 8 links) when colour is wanted,
+    else plain text; ASCII drawing when stdout cannot encode box-drawing characters."""
+    from timeline.terminal._layout import use_ascii
+
+    use_ascii(not _encodes(_GLYPHS))
+    columns = width()
+    if not colour_wanted(choice):
+        return view.plain(columns)
+    import io
+
     from rich.console import Console
 
-    no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        stderr=stderr,
-        color_system=None if no_color else "auto",
+    buffer = io.StringIO()
+    Console(
+        file=buffer,
+        width=columns,
+        force_terminal=True,
+        no_color=False,
+        color_system="auto",
+        legacy_windows=False,
         highlight=False,
         emoji=False,
         markup=False,
         soft_wrap=False,
-    )
+    ).print(view, crop=False)
+    return buffer.getvalue()
 
 
-def colour_wanted() -> bool:
-    """Colour on a terminal, or when FORCE_COLOR asks for it; never when NO_COLOR is set."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+def write_out(text: str) -> None:
+    """Write to stdout; characters it cannot encode become ``?`` instead of a traceback."""
+    if _encodes(text):
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    data = text.encode(_encoding(), errors="replace")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode(_encoding()))
+    else:
+        buffer.write(data)
+        buffer.flush()
 
 
-def width() -> int:
-    """The terminal's width, $COLUMNS when set, else 80 (as rich decides it)."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    import shutil
+def pager_command() -> str | None:
+    """$TIMELINE_PAGER, else $PAGER, else ``less`` (as git does); empty or ``cat``: none."""
+    for name in ("TIMELINE_PAGER", "PAGER"):
+        if name in os.environ:
+            chosen = os.environ[name].strip()
+            return None if chosen in ("", "cat") else chosen
+    return "less"
 
-    return shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+
+def page(text: str, settings: Settings) -> None:
+    """Write ``text``, through the pager when stdout is a terminal and the text is taller than
+    it (LESS=FRX unless LESS is set: quit if one screen, keep colours, leave the text shown)."""
+    command = pager_command() if settings.pager and sys.stdout.isatty() else None
+    if command is not None:
+        import shutil
+
+        if text.count("\n") >= shutil.get_terminal_size((80, 24)).lines:
+            import signal
+            import subprocess
+
+            env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+            sys.stdout.flush()
+            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)  # noqa: S602 (the user's own pager setting, as git runs it)
+            stdin = pager.stdin
+            if stdin is None:  # cannot happen with stdin=PIPE; keeps the type checker honest
+                write_out(text)
+                return
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+            try:
+                stdin.write(text.encode(_encoding(), errors="replace"))
+                stdin.close()
+            except BrokenPipeError:  # the user quit the pager early
+                pass
+            finally:
+                pager.wait()
+                signal.signal(signal.SIGINT, previous)
+            return
+    write_out(text)
+
+
+def show(ctx: typer.Context, view: StyledView) -> None:
+    """Lay ``view`` out for stdout and write it (through the pager when it is taller)."""
+    chosen = settings(ctx)
+    page(render(view, chosen.color), chosen)
 
 
 def today() -> date:
@@ -106,3 +214,15 @@ def visible_lines(text: str) -> str:
 
 def count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def nothing_matches(ctx: typer.Context, store: Store) -> None:
+    """Say that no event matches, and which store was read when it is the shipped one (a filter
+    that finds nothing there often means the user's own store was not found)."""
+    sys.stderr.write("No events match.\n")
+    if locate(ctx).is_default and store.events:
+        last = max(e.date.last_day for e in store.events)
+        sys.stderr.write(
+            f"note: using the shipped store, events up to {last.isoformat()} "
+            "(`timeline where` shows the store in use; `timeline init` starts your own)\n"
+        )

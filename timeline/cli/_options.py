@@ -12,7 +12,7 @@ import copy
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
@@ -74,9 +74,30 @@ _SELECTION: dict[str, tuple[Any, Any]] = {
     "search": (
         Annotated[
             list[str] | None,
-            typer.Option("--search", "-s", help="Text that must occur in title, summary, companies or tags."),
+            typer.Option(
+                "--search",
+                "-s",
+                help='Words that must all occur in title, summary, companies or tags ("quotes" keep a phrase).',
+            ),
         ],
         None,
+    ),
+    "any_term": (
+        Annotated[bool, typer.Option("--any", help="Keep events with any of the -s words, not all.")],
+        False,
+    ),
+    "related_to": (
+        Annotated[
+            str | None,
+            typer.Option("--related-to", metavar="ID", help="The event ID and its related events (a storyline)."),
+        ],
+        None,
+    ),
+    "depth": (
+        Annotated[
+            int, typer.Option("--depth", min=1, help="With --related-to: follow related links N steps (default 1).")
+        ],
+        1,
     ),
 }
 # How they are ordered and cut: for the commands that print events one by one.
@@ -84,7 +105,9 @@ _ORDERING: dict[str, tuple[Any, Any]] = {
     "sort": (Annotated[str, typer.Option("--sort", help="date, title or company.")], "date"),
     "reverse": (Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")], False),
     "limit": (
-        Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N events, after sorting.")],
+        Annotated[
+            int | None, typer.Option("--limit", "-n", min=0, help="The newest N events, shown in the asked order.")
+        ],
         None,
     ),
 }
@@ -137,14 +160,26 @@ def with_filters(
     return decorate
 
 
-def filter_query(registry: Registry, known_tags: Iterable[str], filters: Filters) -> Query:
-    """The Query the filter options ask for; warnings go to stderr."""
+def filter_query(
+    registry: Registry, known_tags: Iterable[str], filters: Filters, events: Sequence[Event] = ()
+) -> Query:
+    """The Query the filter options ask for (``events``: where --related-to looks); warnings go
+    to stderr."""
     from timeline.cli._common import today
     from timeline.query import build_query
     from timeline.text import visible
 
     given = {name: value for name, value in filters.items() if value is not None}  # None: not given
-    given.pop("exact_company", None)  # applied by select_events, after the query
+    related_to, depth = given.pop("related_to", None), given.pop("depth", 1)
+    if related_to is not None:
+        from timeline.query import find_event, storyline
+
+        start = find_event(events, related_to)
+        given["ids"] = frozenset(storyline(events, start.id, depth))
+    elif depth != 1:
+        from timeline.errors import UsageError
+
+        raise UsageError("--depth needs --related-to ID")
     query, warnings = build_query(registry, known_tags, today(), **given)
     for warning in warnings:
         sys.stderr.write(f"warning: {visible(warning)}\n")
@@ -156,13 +191,9 @@ def select_events(store: Store, filters: Filters, only: Collection[str] | None =
     the asked order, and the Query."""
     from timeline.query import select
 
-    query = filter_query(store.registry, (t for e in store.events for t in e.tags), filters)
+    query = filter_query(store.registry, (t for e in store.events for t in e.tags), filters, store.events)
     events = store.events if only is None else [e for e in store.events if e.id in only]
-    events = select(events, query, store.registry, in_order=True)
-    if filters.get("exact_company") and query.companies:  # the named companies, not their subsidiaries
-        test = all if query.all_companies else any
-        events = [e for e in events if test(name in e.companies for name in query.companies)]
-    return events, query
+    return select(events, query, store.registry, in_order=True), query
 
 
 # list and export: only events that are new since a git revision (see `timeline changes`).

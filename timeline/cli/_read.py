@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli._common import colour_wanted, console, count, locate, open_store, today, visible, width
+from timeline.cli._common import count, locate, nothing_matches, open_store, page, settings, today, visible
+from timeline.cli._common import show as show_view
 from timeline.cli._options import AddedSinceOpt, Filters, select_events, with_filters
-from timeline.errors import NotFoundError, StoreError, UsageError
+from timeline.errors import StoreError, UsageError
 
 
 def validate(
@@ -23,7 +24,9 @@ def validate(
     try:
         store = load(location.path, today=today())
     except StoreError as error:  # the same findings, with validate's counts instead of the hint
-        raise StoreError(error.findings, f"{count(len(error.findings), 'error')}, {count(0, 'warning')}") from None
+        raise StoreError(
+            error.findings, f"{count(len(error.findings), 'error')}, {count(0, 'warning')}", complete=True
+        ) from None
     for finding in store.warnings:
         sys.stderr.write(f"{visible(str(finding))}\n")
     if store.warnings:
@@ -31,6 +34,28 @@ def validate(
     if strict and store.warnings:
         raise typer.Exit(1)
     sys.stdout.write(f"{visible(str(location.path))}: valid, {count(len(store.events), 'event')}\n")
+
+
+def where(ctx: typer.Context) -> None:
+    """Print the store in use (a file, or a folder and its files) and how it was found."""
+    from timeline.store import store_files
+
+    location = locate(ctx)
+    how = "the shipped store, read-only" if location.is_default else location.how
+    sys.stdout.write(f"{visible(str(location.path))}  ({how})\n")
+    if location.path.is_dir():
+        sys.stdout.writelines(f"  {visible(path.name)}\n" for path in store_files(location.path))
+
+
+def completion(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
+) -> None:
+    """Print the shell completion script (commands, options, companies, tags, kinds, ids)."""
+    from timeline.cli._complete import SCRIPTS
+
+    if shell not in SCRIPTS:
+        raise UsageError(f"completion: {shell!r} is not one of {', '.join(SCRIPTS)}")
+    sys.stdout.write(SCRIPTS[shell])
 
 
 def schema() -> None:
@@ -47,6 +72,7 @@ def list_events(
     ctx: typer.Context,
     filters: Filters,
     view: Annotated[str, typer.Option("--view", help="table, timeline, compact or lanes.")] = "table",
+    ids: Annotated[bool, typer.Option("--ids", help="Show each event's id (for `timeline show`).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of events.")] = False,
     lane_by: Annotated[str | None, typer.Option("--lane-by", help="Lanes: one per company, kind or tag.")] = None,
     lane_order: Annotated[
@@ -81,55 +107,73 @@ def list_events(
         sys.stdout.write(json_text([event_record(e) for e in events]) + "\n")
         return
     if not events:
-        sys.stderr.write("No events match.\n")
+        nothing_matches(ctx, store)
         return
     if view == "compact":
         from timeline.terminal.views import compact_lines
 
-        sys.stdout.writelines(line + "\n" for line in compact_lines(events))
-        return
-    from timeline.terminal.views import EventTable, StyledView, TimelineView
-
-    table: StyledView
-    if view == "lanes":
-        from timeline.terminal.lanes import LanesView
-
-        table = LanesView(
-            events,
-            store.registry,
-            by=lane_by,  # type: ignore[arg-type]  # checked against LANE_BY above
-            order=lane_order,  # type: ignore[arg-type]
-            named=query.companies,
-            exact=bool(filters.get("exact_company")),
-            first=query.since,
-            last=query.until,
-        )
+        page("".join(line + "\n" for line in compact_lines(events, ids)), settings(ctx))
     else:
-        table = TimelineView(events) if view == "timeline" else EventTable(events)
-    if colour_wanted():
-        console().print(table)
-    else:  # plain text: no rich needed, and much faster for long lists
-        sys.stdout.write(table.plain(width()))
+        from timeline.terminal.views import EventTable, StyledView, TimelineView
+
+        table: StyledView
+        if view == "lanes":
+            from timeline.terminal.lanes import LanesView
+
+            table = LanesView(
+                events,
+                store.registry,
+                by=lane_by,  # type: ignore[arg-type]  # checked against LANE_BY above
+                order=lane_order,  # type: ignore[arg-type]
+                named=query.companies,
+                exact=bool(filters.get("exact_company")),
+                first=query.since,
+                last=query.until,
+            )
+        else:
+            table = TimelineView(events, ids) if view == "timeline" else EventTable(events, ids)
+        show_view(ctx, table)
+    if sys.stdout.isatty():
+        first = min(e.date.first_day for e in events)
+        last = max(e.date.last_day for e in events)
+        sys.stderr.write(f"{count(len(events), 'event')}, {first.isoformat()} to {last.isoformat()}\n")
 
 
-def show(ctx: typer.Context, event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id.")]) -> None:
-    """Everything about one event, with its sources and related events."""
-    from timeline.terminal.panels import event_detail
-    from timeline.text import did_you_mean
+def show(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event id, or words that match only one event.")],
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, help="Related events up to N links away, both ways (default 1).")
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the event (and its related ids) as JSON.")] = False,
+) -> None:
+    """Everything about one event, with its sources and related events (by date)."""
+    from timeline.query import find_event, storyline
 
     store = open_store(ctx)
-    event = store.event(event_id)
-    if event is None:
-        hint = did_you_mean(event_id, [e.id for e in store.events])
-        raise NotFoundError(f"no event with id {event_id!r}{hint}")
-    console().print(event_detail(event, store.events))
+    event = find_event(store.events, event_id)
+    distances = storyline(store.events, event.id, depth)
+    if as_json:
+        from timeline.model import event_record
+        from timeline.text import json_text
+
+        record = {
+            **event_record(event),
+            "storyline": [{"id": i, "links": n} for i, n in distances.items() if i != event.id],
+        }
+        sys.stdout.write(json_text(record) + "\n")
+        return
+    from timeline.terminal.panels import EventDetail
+
+    show_view(ctx, EventDetail(event, store.events, distances))
 
 
 def companies(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Each company with aliases, parent, event count, and first and last event date."""
+    """Each company with aliases, parent, event counts (direct and with subsidiaries), and first
+    and last event date."""
     from timeline.summary import company_rows
 
     store = open_store(ctx)
@@ -139,9 +183,9 @@ def companies(
 
         sys.stdout.write(json_text(rows) + "\n")
         return
-    from timeline.terminal.panels import companies_table
+    from timeline.terminal.panels import CompaniesView
 
-    console().print(companies_table(rows))
+    show_view(ctx, CompaniesView(rows))
 
 
 def tags(
@@ -159,11 +203,10 @@ def tags(
         ordered = {"tags": dict(busiest_first(tag_count)), "kinds": dict(busiest_first(kind_count))}
         sys.stdout.write(json_text(ordered) + "\n")
         return
-    from rich.console import Group
+    from timeline.terminal.panels import CountsView
+    from timeline.terminal.views import Stack
 
-    from timeline.terminal.panels import counts_table
-
-    console().print(Group(counts_table("tags", tag_count), "", counts_table("kinds", kind_count)))
+    show_view(ctx, Stack([CountsView("tags", tag_count), CountsView("kinds", kind_count)]))
 
 
 @with_filters(ordering=False)
@@ -171,16 +214,24 @@ def stats(
     ctx: typer.Context,
     filters: Filters,
     by: Annotated[str, typer.Option("--by", help="year, quarter or month.")] = "year",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
-    """Event counts per company per period, busiest companies first."""
+    """Event counts per period (every period of the range, empty ones too) and per company."""
     if by not in ("year", "quarter", "month"):
         raise UsageError(f"--by: {by!r} is not one of year, quarter, month")
     store = open_store(ctx)
-    events, _ = select_events(store, filters)
+    events, query = select_events(store, filters)
     if not events:
-        sys.stderr.write("No events match.\n")
+        nothing_matches(ctx, store)
         return
     from timeline.summary import Stats
-    from timeline.terminal.panels import stats_table
 
-    console().print(stats_table(Stats(events, by)))
+    counted = Stats(events, by, query.since, query.until)
+    if as_json:
+        from timeline.text import json_text
+
+        sys.stdout.write(json_text(counted.record()) + "\n")
+        return
+    from timeline.terminal.panels import StatsView
+
+    show_view(ctx, StatsView(counted))

@@ -38,12 +38,20 @@ class ExportOptions:
 ExportFunction = Callable[[Sequence[Event], ExportOptions], str]
 
 
-def group_by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
-    """Consecutive events grouped by the year they start in (an interval goes in its start year)."""
-    groups: list[tuple[int, list[Event]]] = []
+def group_by_year(events: Sequence[Event]) -> list[tuple[int | None, list[Event]]]:
+    """Consecutive events grouped by the year they start in (an interval goes in its start year).
+
+    When the order is not chronological (``--sort title|company``) a year would come back, so
+    there are no year headings at all: one group whose year is None. A heading never repeats.
+    """
+    groups: list[tuple[int | None, list[Event]]] = []
+    seen: set[int] = set()
     for event in events:
         year = event.date.start.year  # the first day's year, without building a date
         if not groups or groups[-1][0] != year:
+            if year in seen:
+                return [(None, list(events))]
+            seen.add(year)
             groups.append((year, []))
         groups[-1][1].append(event)
     return groups

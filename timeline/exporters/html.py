@@ -92,7 +92,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
     colour_class = {name: colour_rule[company_hex(name)] for e in events for name in e.companies}
     body = []
     for year, group in group_by_year(events):
-        body.append(f'<section class="year"><h2 id="y{year}">{year}</h2>\n<ol class="events">')
+        heading = f'<h2 id="y{year}">{year}</h2>\n' if year is not None else ""
+        body.append(f'<section class="year">{heading}<ol class="events">')
         body += [_event(e, colour_class) for e in group]
         body.append("</ol></section>")
     policy = "default-src 'none'; style-src 'unsafe-inline'"

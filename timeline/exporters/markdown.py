@@ -128,7 +128,7 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         lines += ["No events match.", ""]
     cells = _Cells()
     for year, group in group_by_year(events):
-        lines += [f"## {year}", ""]
+        lines += [f"## {year}", ""] if year is not None else []
         layout = _table if options.layout == "table" else _bullets
         lines += layout(group, options.details, cells)
         lines.append("")

@@ -28,7 +28,8 @@ def mm_text(text: str) -> str:
 def diagram(events: Sequence[Event], title: str) -> str:
     lines = ["timeline", f"    title {mm_text(title)}"]
     for year, group in group_by_year(events):
-        lines.append(f"    section {year}")
+        if year is not None:
+            lines.append(f"    section {year}")
         lines += [f"        {mm_text(e.date.short())} : {mm_text(e.title)}" for e in group]
     return "\n".join(lines)
 

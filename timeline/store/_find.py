@@ -1,4 +1,7 @@
-"""Where the store is: ``-f``, ``$TIMELINE_FILE``, ``./events.yaml``, or the shipped store."""
+"""Where the store is: ``-f``, ``$TIMELINE_FILE``, else found like git finds a repository:
+``events.yaml``, ``events.yml`` or a ``timeline/`` folder in the current folder or the nearest
+parent, stopping at a folder holding ``.git`` (after looking in it) or at the filesystem root;
+else the shipped store."""
 
 from __future__ import annotations
 
@@ -9,16 +12,19 @@ from timeline.errors import NotFoundError
 from timeline.text import visible
 
 STORE_NAME = "events.yaml"
+STORE_NAMES = ("events.yaml", "events.yml", "timeline")  # looked for in this order, in each folder
 
 
 class StoreLocation:
-    """The store a command works on, and whether it is the read-only packaged default."""
+    """The store a command works on, whether it is the read-only packaged default, and how it
+    was found (``how``: "--file", "$TIMELINE_FILE", "found from the current folder", "shipped")."""
 
-    __slots__ = ("is_default", "path")
+    __slots__ = ("how", "is_default", "path")
 
-    def __init__(self, path: Path, is_default: bool = False) -> None:
+    def __init__(self, path: Path, is_default: bool = False, how: str = "") -> None:
         self.path = path
         self.is_default = is_default
+        self.how = how or ("shipped" if is_default else "")
 
     def __repr__(self) -> str:
         return f"StoreLocation({self.path!s}, is_default={self.is_default})"
@@ -30,17 +36,34 @@ def packaged_store() -> Path:
 
 
 def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> StoreLocation:
-    """``--file``, else ``$TIMELINE_FILE``, else ``./events.yaml``, else the packaged default."""
+    """``--file``, else ``$TIMELINE_FILE``, else the nearest store (see ``discover``), else the
+    packaged default."""
     chosen = explicit or environ.get("TIMELINE_FILE") or None
     if chosen is not None:
         path = Path(chosen).expanduser()
         if not path.exists():
             raise NotFoundError(f"store not found: {visible(str(path))}")
-        return StoreLocation(path)
-    local = cwd / STORE_NAME
-    if local.is_file():
-        return StoreLocation(local)
+        return StoreLocation(path, how="--file" if explicit else "$TIMELINE_FILE")
+    found = discover(cwd)
+    if found is not None:
+        return StoreLocation(found, how="found from the current folder")
     return StoreLocation(packaged_store(), is_default=True)
+
+
+def discover(cwd: Path) -> Path | None:
+    """The nearest ``events.yaml``, ``events.yml`` or ``timeline/`` folder of YAML files, from
+    ``cwd`` up to the folder that holds ``.git`` (a repository's root) or the filesystem root."""
+    for folder in (cwd, *cwd.parents):
+        for name in STORE_NAMES:
+            candidate = folder / name
+            if name == "timeline":
+                if candidate.is_dir() and any(p.suffix in (".yaml", ".yml") for p in candidate.iterdir()):
+                    return candidate
+            elif candidate.is_file():
+                return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
 
 
 def store_files(path: Path) -> list[Path]:

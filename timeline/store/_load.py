@@ -96,7 +96,12 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
     with gc_paused():
         for path, text in texts:
             walker.label = str(path)
-            parsed.append(parse_top(walker, compose(text, str(path), findings), path))
+            root = compose(text, str(path), findings)
+            foreign = not_a_store(root)
+            if foreign is not None:  # one line instead of an error for every key of every entry
+                findings.append(Finding(str(path), 1, 1, "error", foreign))
+                continue
+            parsed.append(parse_top(walker, root, path))
         registry = build_registry(walker, parsed)
         events: list[Event] = []
         nodes: dict[str, tuple[str, Node]] = {}
@@ -127,6 +132,26 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
         events.sort(key=lambda e: e.sort_key)
         warnings = _warnings(events, registry, nodes, parsed, today) if today is not None else []
     return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings))
+
+
+def not_a_store(root: Node | None) -> str | None:
+    """Why a YAML (or JSON) document is clearly not a store at all, or None: a mapping with
+    neither ``version`` nor ``companies`` (a TimelineJS export, say) is summed up in one line."""
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if not isinstance(root, MappingNode):
+        return None
+    keys = [str(key.value) for key, _ in root.value]
+    if "version" in keys or "companies" in keys:
+        return None
+    what = "this is not a timeline store: no `version:` or `companies:` key"
+    events = next((value for key, value in root.value if key.value == "events"), None)
+    if isinstance(events, SequenceNode) and events.value and isinstance(events.value[0], MappingNode):
+        fields = {str(key.value) for key, _ in events.value[0].value}
+        if "start_date" in fields or "unique_id" in fields:
+            return f"{what}; it looks like a TimelineJS file (events with start_date); see `timeline schema`"
+    shown = ", ".join(visible(k) for k in keys[:5]) + (", ..." if len(keys) > 5 else "")
+    return f"{what} (its top-level keys: {shown}); see `timeline schema` for the format"
 
 
 def _warnings(
