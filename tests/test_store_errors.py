@@ -91,7 +91,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "unknown related",
         HEAD + event(related="[nope]"),
-        ["7:5: error: event 'an-event' is related to unknown id 'nope'"],
+        ["12:15: error: event 'an-event' is related to unknown id 'nope'"],
     ),
     (
         "duplicate key",

@@ -63,13 +63,24 @@ class Finding:
         return (self.path, self.line, self.column)
 
 
+# A store can hold hundreds of thousands of mistakes (a pasted file of aliases gave 330,000 lines
+# of stderr): the message shows the first ones in file order and counts the rest.
+MAX_SHOWN_FINDINGS = 100
+
+
 class StoreError(TimelineError):
     """The store has errors; ``findings`` lists every one of them, in file order.
 
-    ``hint`` is the line printed after them: the CLI's validate replaces it with its counts.
+    The message shows the first ``MAX_SHOWN_FINDINGS`` and then "... and N more" (all still in
+    ``findings`` and in validate's counts). ``hint`` is the line printed after them: the CLI's
+    validate replaces it with its counts.
     """
 
     def __init__(self, findings: Sequence[Finding], hint: str = "hint: run `timeline validate` for details") -> None:
         self.findings = tuple(findings)
         self.hint = hint
-        super().__init__("\n".join(str(f) for f in self.findings))
+        shown = [str(f) for f in self.findings[:MAX_SHOWN_FINDINGS]]
+        hidden = len(self.findings) - len(shown)
+        if hidden > 0:
+            shown.append(f"... and {hidden} more")
+        super().__init__("\n".join(shown))

@@ -15,7 +15,7 @@ from timeline.model import Event, Registry
 from timeline.store._find import store_files
 from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
 from timeline.store._yaml import compose, decode, gc_paused, read_bytes
-from timeline.text import did_you_mean, visible
+from timeline.text import visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -100,6 +100,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
         registry = build_registry(walker, parsed)
         events: list[Event] = []
         nodes: dict[str, tuple[str, Node]] = {}
+        related_items: list[tuple[str, str, list[tuple[str, Node]]]] = []
         for part in parsed:
             walker.label = part.label
             for node in part.events:
@@ -112,14 +113,16 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                     continue
                 nodes[event.id] = (part.label, node)
                 events.append(event)
-        for event in events:
-            for related in event.related:
+                if walker.related_nodes:
+                    related_items.append((part.label, event.id, walker.related_nodes))
+        for label, event_id, items in related_items:
+            walker.label = label
+            for related, item in items:
                 if related not in nodes:
-                    walker.label, node = nodes[event.id]
                     walker.error(
-                        node,
-                        f"event {event.id!r} is related to unknown id {visible(related)!r}"
-                        f"{did_you_mean(related, nodes)}",
+                        item,
+                        f"event {event_id!r} is related to unknown id {visible(related)!r}"
+                        f"{walker.suggest(related, nodes)}",
                     )
         errors = [f for f in findings if f.severity == "error"]
         if errors:

@@ -1,0 +1,89 @@
+"""Hostile stores: validation stays linear, error output stays bounded, every mistake is counted."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from timeline.errors import StoreError
+from timeline.store import load_text
+
+from conftest import Runner, write
+
+
+def unknown_related(n: int) -> str:
+    """n events, each related to an id that is one typo away from its own (a near miss for
+    did-you-mean, the expensive case)."""
+    events = "\n".join(
+        f"- id: event-number-{i}\n  date: 2020-01-01\n  title: T{i}\n  companies: [Acme]\n  kind: other\n"
+        f"  related: [event-numbr-{i}]"
+        for i in range(n)
+    )
+    return f"version: 1\ncompanies:\n- name: Acme\nevents:\n{events}\n"
+
+
+def unknown_companies(n: int) -> str:
+    """n companies and n events, each naming a company that is not registered."""
+    companies = "\n".join(f"- name: Company {i}" for i in range(n))
+    events = "\n".join(
+        f"- id: e{i}\n  date: 2020-01-01\n  title: T{i}\n  companies: [Compny {i}]\n  kind: other" for i in range(n)
+    )
+    return f"version: 1\ncompanies:\n{companies}\nevents:\n{events}\n"
+
+
+def parent_chain(n: int) -> str:
+    """A valid chain of n companies, each owned by the one before."""
+    companies = "\n".join(f"- name: C{i}" + (f"\n  parent: C{i - 1}" if i else "") for i in range(n))
+    return f"version: 1\ncompanies:\n{companies}\nevents:\n- id: e\n  date: 2020\n  title: T\n  companies: [C0]\n  kind: other\n"
+
+
+def _validate_seconds(text: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    try:
+        load_text(text)
+        errors = 0
+    except StoreError as error:
+        errors = len(error.findings)
+    return time.perf_counter() - started, errors
+
+
+@pytest.mark.parametrize("make", [unknown_related, unknown_companies, parent_chain])
+def test_validation_is_linear_in_the_number_of_problems(make: Callable[[int], str]) -> None:
+    # The one timed assertion the issue asks for: a ratio within one run (8x the input; a
+    # quadratic validator gives ~64x, the audit measured 2,000 related ids at 120 s).
+    small_text, large_text = make(1000), make(8000)
+    small = min(_validate_seconds(small_text)[0] for _ in range(2))
+    large, errors = _validate_seconds(large_text)
+    assert errors == (0 if make is parent_chain else 8000)  # every problem is still counted
+    assert large / small < 12, (small, large)
+
+
+def test_error_output_is_capped_but_every_error_is_counted(run: Runner, tmp_path: Path) -> None:
+    store = write(tmp_path / "store.yaml", unknown_related(250))
+    result = run("-f", str(store), "validate")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 102  # 100 findings, the "more" line, the counts
+    assert lines[100] == "... and 150 more"
+    assert lines[101] == "250 errors, 0 warnings"
+    listed = run("-f", str(store), "list")
+    assert listed.exit_code == 1
+    assert listed.stderr.splitlines()[-2:] == ["... and 150 more", "hint: run `timeline validate` for details"]
+
+
+def test_suggestions_are_still_given_for_the_first_errors(run: Runner, tmp_path: Path) -> None:
+    store = write(tmp_path / "store.yaml", unknown_related(30))
+    result = run("-f", str(store), "validate")
+    assert "related to unknown id 'event-numbr-0' (did you mean 'event-number-0'?)" in result.stderr
+    assert "related to unknown id 'event-numbr-29'\n" in result.stderr  # beyond the budget: no scan
+
+
+def test_a_parent_cycle_is_reported_once_per_member(tmp_path: Path) -> None:
+    text = parent_chain(5).replace("- name: C0", "- name: C0\n  parent: C3")
+    with pytest.raises(StoreError) as raised:
+        load_text(text, "s.yaml")
+    messages = [f.message for f in raised.value.findings]
+    assert messages == [f"company 'C{i}' is its own parent through a cycle" for i in range(4)]
