@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -87,3 +89,71 @@ def test_a_parent_cycle_is_reported_once_per_member(tmp_path: Path) -> None:
         load_text(text, "s.yaml")
     messages = [f.message for f in raised.value.findings]
     assert messages == [f"company 'C{i}' is its own parent through a cycle" for i in range(4)]
+
+
+# --- only regular files are read (item 2) --------------------------------------------------
+
+
+def _installed(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    from test_installed import timeline
+
+    return timeline(*args, cwd=cwd, env=env)
+
+
+@pytest.mark.parametrize("command", ["list", "validate", "export"])
+def test_a_device_as_the_store_is_refused_not_read(tmp_path: Path, command: str) -> None:
+    # /dev/zero has st_size 0: the old size check passed and the read grew without bound.
+    result = _installed(command, cwd=tmp_path, env={"TIMELINE_FILE": "/dev/zero"})
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "/dev/zero:1:1: error: cannot read file: it is a character device, not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["validate"], ["add", "--date", "2026", "--title", "T", "-c", "A", "-k", "other"]]
+)
+def test_a_fifo_as_the_store_does_not_hang(tmp_path: Path, command: list[str]) -> None:
+    fifo = tmp_path / "store.yaml"
+    os.mkfifo(fifo)
+    result = _installed("-f", str(fifo), *command, cwd=tmp_path)  # the old code waited forever
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert f"{fifo}:1:1: error: cannot read file: it is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_a_dangling_link_in_a_folder_store_is_reported(run: Runner, tmp_path: Path, sample: Path) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(sample.read_bytes())
+    (folder / "b.yaml").symlink_to(tmp_path / "gone.yaml")
+    result = run("-f", str(folder), "validate")
+    assert result.exit_code == 1
+    assert f"{folder / 'b.yaml'}:1:1: error: cannot read file: it is a symbolic link to a missing file" in result.stderr
+
+
+def test_a_folder_store_has_a_file_count_cap(run: Runner, tmp_path: Path) -> None:
+    from timeline.store._yaml import MAX_STORE_FILES
+
+    folder = tmp_path / "events"
+    folder.mkdir()
+    for i in range(MAX_STORE_FILES + 1):
+        (folder / f"{i:05}.yaml").write_text("version: 1\ncompanies: []\nevents: []\n")
+    result = run("-f", str(folder), "list")
+    assert result.exit_code == 1
+    assert f"the folder holds {MAX_STORE_FILES + 1} store files; the limit is {MAX_STORE_FILES}" in result.stderr
+
+
+def test_a_folder_store_has_a_total_size_cap(run: Runner, tmp_path: Path) -> None:
+    from timeline.store._yaml import MAX_STORE_BYTES
+
+    folder = tmp_path / "events"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml"):  # each under the cap, together over it (sparse files)
+        with (folder / name).open("wb") as handle:
+            handle.truncate(MAX_STORE_BYTES // 2 + 1)
+    result = run("-f", str(folder), "validate", env={"TIMELINE_NO_CACHE": "1"})
+    assert result.exit_code == 1
+    assert (
+        f"{folder / 'b.yaml'}:1:1: error: the store's files together are over the limit of {MAX_STORE_BYTES} bytes"
+        in result.stderr
+    )

@@ -33,6 +33,21 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
+class ReadError(TimelineError):
+    """A file could not be read as a regular file within its size limit; the message says why
+    (without the path, which the caller puts in front)."""
+
+
+class TooLargeError(ReadError):
+    """A file is over its size limit."""
+
+
+class BusyError(WriteError):
+    """The store is locked by another writer: try again (EX_TEMPFAIL, 75)."""
+
+    exit_code = 75
+
+
 class Finding:
     """One validation problem, located in a file (1-based line and column)."""
 

@@ -9,14 +9,70 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from timeline.errors import WriteError
+from timeline.errors import ReadError, TooLargeError, WriteError
 
 LOCK_TIMEOUT = 10.0
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words, for messages."""
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them, or ReadError.
+
+    The checks are made on the opened descriptor (``fstat``), not on the name, so nothing can
+    be swapped in between; ``O_NONBLOCK`` makes opening a FIFO return at once instead of
+    waiting for a writer, and the read stops at the limit whatever ``st_size`` says (it is 0
+    for ``/dev/zero``, which would otherwise be read until memory runs out).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if os.path.islink(path) and not os.path.exists(path):
+            target = os.readlink(path)
+            raise ReadError(f"cannot read file: it is a symbolic link to a missing file ({target})") from None
+        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(f"cannot read file: it is {file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise TooLargeError(f"file is {info.st_size} bytes; the limit is {limit} bytes")
+        chunks: list[bytes] = []
+        total = 0
+        want = info.st_size + 1  # one more byte than expected: a file that grew is noticed
+        while True:
+            chunk = os.read(fd, min(want, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise TooLargeError(f"file is more than {limit} bytes; the limit is {limit} bytes")
+            want = 1 << 20
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def fsync_dir(folder: Path) -> None:

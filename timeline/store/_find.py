@@ -46,7 +46,9 @@ def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> S
 def store_files(path: Path) -> list[Path]:
     """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        # Every entry named *.yaml/*.yml that is not a folder: a dangling link, a FIFO or a
+        # device is then reported by the reader instead of being skipped without a word.
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
         if not files:
             raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
         return files

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from timeline.errors import Finding, StoreError
 from timeline.model import Event, Registry
+from timeline.store import _yaml
 from timeline.store._find import store_files
 from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
 from timeline.store._yaml import compose, decode, gc_paused, read_bytes
@@ -72,8 +73,19 @@ def load(path: Path, *, today: date | None = None) -> Store:
 def read_files(path: Path, findings: list[Finding]) -> list[tuple[Path, bytes]]:
     """The bytes of each file of the store that can be read; why the others cannot goes in
     ``findings`` (so loading them reports it)."""
-    contents = [(f, read_bytes(f, findings)) for f in store_files(path)]
-    return [(f, data) for f, data in contents if data is not None]
+    files = store_files(path)
+    if len(files) > _yaml.MAX_STORE_FILES:
+        message = f"the folder holds {len(files)} store files; the limit is {_yaml.MAX_STORE_FILES}"
+        findings.append(Finding(str(path), 1, 1, "error", message))
+        return []
+    contents: list[tuple[Path, bytes]] = []
+    budget = _yaml.MAX_STORE_BYTES  # one budget for the whole store, however many files it has
+    for file in files:
+        data = read_bytes(file, findings, budget)
+        if data is not None:
+            contents.append((file, data))
+            budget -= len(data)
+    return contents
 
 
 def load_bytes(
