@@ -175,3 +175,90 @@ def signals_as_interrupts() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under umask 022), as ``open`` and
+    the shell would give it; atomic writes start from a private temporary file, so they set it."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _stream_fd(path: Path) -> int | None:
+    """The descriptor ``path`` names when it is /dev/stdout, /dev/stderr or /dev/fd/N."""
+    text = str(path)
+    if text in _STANDARD_STREAMS:
+        return _STANDARD_STREAMS[text]
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            return int(text[len(prefix) :])
+    return None
+
+
+def _write_fd(fd: int, data: bytes, label: Path) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as error:
+        raise WriteError(f"cannot write {label}: {error.strerror or error}") from None
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export to ``path`` the way a user expects ``> path`` to, but atomically.
+
+    - a regular file (or a new one) is replaced atomically; an existing file keeps its mode, a
+      new one gets the umask's (never a private 0600), and missing parent folders are made;
+    - a symlink is followed: its target is replaced, the link stays;
+    - ``/dev/stdout``, ``/dev/stderr`` and ``/dev/fd/N`` write to that descriptor;
+    - a device or a FIFO is written into in place (as the shell's ``>`` does), never replaced
+      by a regular file: ``-o /dev/null`` discards, ``-o /dev/full`` reports the full disk;
+    - a file with several hard links is refused: replacing it would break the links, and
+      writing in place could leave it half written, so nothing is changed.
+    """
+    fd = _stream_fd(path)
+    if fd is not None:
+        _write_fd(fd, data, path)
+        return
+    real = Path(os.path.realpath(path))  # follows every link; a dangling one names its target
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
+    if info is None:
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WriteError(f"cannot create the folder {real.parent}: {error.strerror or error}") from None
+        atomic_write(real, data, mode=new_file_mode())
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise WriteError(f"cannot write {path}: it is a folder")
+    if stat.S_ISREG(info.st_mode):
+        if info.st_nlink > 1:
+            raise WriteError(
+                f"cannot write {path}: it has {info.st_nlink} hard links, which replacing it would break; "
+                "nothing was written (remove the other links or choose another file)"
+            )
+        atomic_write(real, data, mode=stat.S_IMODE(info.st_mode))
+        return
+    if stat.S_ISSOCK(info.st_mode):
+        raise WriteError(f"cannot write {path}: it is a socket")
+    try:  # a device or a FIFO: in place, as `>` does (a FIFO waits for its reader)
+        out = os.open(real, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise WriteError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        after = os.fstat(out)
+        if stat.S_ISREG(after.st_mode) or stat.S_ISDIR(after.st_mode):  # swapped since the check
+            raise WriteError(f"cannot write {path}: it changed while being opened; nothing was written")
+        _write_fd(out, data, path)
+    finally:
+        os.close(out)

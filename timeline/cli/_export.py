@@ -80,7 +80,7 @@ def export_events(
             text = visible_lines(text)
         sys.stdout.write(text)
         return
-    from timeline.fileio import atomic_write
+    from timeline.fileio import write_output
 
-    atomic_write(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"))
     sys.stderr.write(f"wrote {count(len(events), 'event')} as {chosen} to {visible(str(output))}\n")
