@@ -162,13 +162,14 @@ def unknown_kind(value: str) -> str:
     return f"unknown kind {visible(value)!r}{did_you_mean(value, KINDS)}; kinds are: {', '.join(KINDS)}"
 
 
-def unknown_company(name: str, registry: Registry, *, suggest: bool = True) -> str:
+def unknown_company(name: str, registry: Registry, *, hint: str | None = None) -> str:
     """The message for a company name the registry does not know, wherever it was given.
 
-    ``suggest=False`` leaves out the did-you-mean (a linear scan of every name), which the store
-    validator does after its first few errors so that validation stays linear.
+    ``hint`` replaces the did-you-mean (a scan of every name): the store validator passes its
+    own, from an index and only for its first errors, so that validation stays linear.
     """
-    hint = did_you_mean(name, registry.all_names()) if suggest else ""
+    if hint is None:
+        hint = did_you_mean(name, registry.all_names())
     return f"unknown company {visible(name)!r}{hint}"
 
 

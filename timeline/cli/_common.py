@@ -43,6 +43,7 @@ def console(stderr: bool = False) -> Console:
         emoji=False,
         markup=False,
         soft_wrap=False,
+        width=width(),
     )
 
 
@@ -53,14 +54,25 @@ def colour_wanted() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
+# No terminal is wider; COLUMNS=1000000000 made a view allocate 3.8 GB before failing.
+MAX_WIDTH = 1000
+
+
 def width() -> int:
-    """The terminal's width, $COLUMNS when set, else 80 (as rich decides it)."""
+    """The terminal's width: $COLUMNS when it is a positive number (at most MAX_WIDTH), else
+    the terminal's own size, else 80. ``COLUMNS=0`` or garbage counts as not set."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
-        return int(columns)
+        return min(int(columns), MAX_WIDTH)
     import shutil
 
-    return shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+    if not sys.stdout.isatty():
+        return 80
+    try:
+        found = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        found = shutil.get_terminal_size((80, 24)).columns
+    return min(found, MAX_WIDTH) if found > 0 else 80
 
 
 def today() -> date:
@@ -82,7 +94,11 @@ def settings(ctx: typer.Context) -> Settings:
 def locate(ctx: typer.Context) -> StoreLocation:
     from timeline.store import find_store
 
-    return find_store(settings(ctx).file, os.environ, Path.cwd())
+    try:
+        cwd: Path | None = Path.cwd()
+    except OSError:  # the current folder was deleted: fine as long as the store is named
+        cwd = None
+    return find_store(settings(ctx).file, os.environ, cwd)
 
 
 def open_store(ctx: typer.Context) -> Store:

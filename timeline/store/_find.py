@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,14 +30,33 @@ def packaged_store() -> Path:
     return Path(__file__).parent.parent / STORE_NAME
 
 
-def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> StoreLocation:
-    """``--file``, else ``$TIMELINE_FILE``, else ``./events.yaml``, else the packaged default."""
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name that cannot even be looked up (a folder on the way that
+    cannot be searched, a name too long) is an error that says so, not a traceback."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return os.path.islink(path)  # a dangling link exists: reading it reports it
+    except NotADirectoryError:
+        return False
+    except OSError as error:
+        raise NotFoundError(f"cannot use the store {visible(str(path))}: {error.strerror or error}") from None
+    return True
+
+
+def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path | None) -> StoreLocation:
+    """``--file``, else ``$TIMELINE_FILE``, else ``./events.yaml``, else the packaged default.
+
+    ``cwd`` is None when the current folder no longer exists; only ``./events.yaml`` needs it.
+    """
     chosen = explicit or environ.get("TIMELINE_FILE") or None
     if chosen is not None:
         path = Path(chosen).expanduser()
-        if not path.exists():
+        if not _exists(path):
             raise NotFoundError(f"store not found: {visible(str(path))}")
         return StoreLocation(path)
+    if cwd is None:
+        raise NotFoundError("the current folder no longer exists; change to another one, or name the store with -f")
     local = cwd / STORE_NAME
     if local.is_file():
         return StoreLocation(local)
@@ -52,6 +72,6 @@ def store_files(path: Path) -> list[Path]:
         if not files:
             raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
         return files
-    if not path.exists():
+    if not _exists(path):
         raise NotFoundError(f"store not found: {visible(str(path))}")
     return [path]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from timeline.model import (
     unknown_company,
     unknown_kind,
 )
-from timeline.text import did_you_mean, fold_name, visible
+from timeline.text import Suggester, did_you_mean, fold_name, visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -54,15 +54,22 @@ class Walker:
         # The related ids of the event parse_event returned last, with their list items, so an
         # unknown id is reported at the item that names it.
         self.related_nodes: list[tuple[str, Node]] = []
+        self._suggesters: dict[int, tuple[Collection[str], Suggester]] = {}
 
     def may_suggest(self) -> bool:
         """Whether this error may still carry a did-you-mean over a large list (see the limit)."""
         self.suggestions_left -= 1
         return self.suggestions_left >= 0
 
-    def suggest(self, word: str, choices: Iterable[str]) -> str:
-        """``did_you_mean`` within the run's budget of suggestions over large lists."""
-        return did_you_mean(word, choices) if self.may_suggest() else ""
+    def suggest(self, word: str, choices: Collection[str]) -> str:
+        """A did-you-mean over a large list (the ids, the company names), within the run's
+        budget, from an index of ``choices`` built on first use (they do not change after)."""
+        if not self.may_suggest():
+            return ""
+        entry = self._suggesters.get(id(choices))
+        if entry is None:
+            entry = self._suggesters[id(choices)] = (choices, Suggester(choices))
+        return entry[1](word)
 
     def error(self, node: Node, message: str) -> None:
         mark = node.start_mark
@@ -366,7 +373,7 @@ def _parse_companies(walker: Walker, node: Node, registry: Registry) -> tuple[st
     for name, item in names:
         canonical = registry.resolve(name)
         if canonical is None:
-            message = unknown_company(name, registry, suggest=walker.may_suggest())
+            message = unknown_company(name, registry, hint=walker.suggest(name, registry.all_names()))
             walker.error(item, f"{message}; add it under companies: first")
             return None
         if canonical not in resolved:
