@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import time
@@ -43,14 +44,20 @@ def parent_chain(n: int) -> str:
 
 
 def _validate_seconds(text: str) -> tuple[float, int]:
-    """CPU seconds (this process only: the machine's other load does not count) and errors."""
+    """CPU seconds (this process only: the machine's other load does not count) and errors,
+    with the collector paused: a collection landing in one run and not the other is noise."""
+    gc.collect()
+    gc.disable()
     started = time.process_time()
     try:
         load_text(text)
         errors = 0
     except StoreError as error:
         errors = len(error.findings)
-    return time.process_time() - started, errors
+    finally:
+        elapsed = time.process_time() - started
+        gc.enable()
+    return elapsed, errors
 
 
 @pytest.mark.parametrize("make", [unknown_related, unknown_companies, parent_chain])
@@ -58,8 +65,8 @@ def test_validation_is_linear_in_the_number_of_problems(make: Callable[[int], st
     # The one timed assertion the issue asks for: a ratio within one run (8x the input; a
     # quadratic validator gives ~64x, the audit measured 2,000 related ids at 120 s).
     small_text, large_text = make(1000), make(8000)
-    small = min(_validate_seconds(small_text)[0] for _ in range(2))
-    large, errors = _validate_seconds(large_text)
+    small = min(_validate_seconds(small_text)[0] for _ in range(3))
+    large, errors = min(_validate_seconds(large_text) for _ in range(2))
     assert errors == (0 if make is parent_chain else 8000)  # every problem is still counted
     assert large / small < 12, (small, large)
 
