@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -43,6 +44,10 @@ def main() -> None:
     argv = sys.argv[1:]
     if sys.stdout is None or sys.stderr is None or sys.stdin is None:
         _guard_standard_streams()
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale: show what it cannot encode
+        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     if argv == ["--version"]:
         from timeline import __version__
 

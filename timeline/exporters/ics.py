@@ -27,9 +27,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 def _text(value: str, *, multiline: bool = False) -> str:
     """A TEXT value: newlines kept as ``\\n`` only where the value may have several lines."""
-    value = value.replace("\r\n", "\n")
     if not multiline:
-        value = " ".join(value.replace("\r", " ").split("\n"))
+        value = " ".join(value.replace("\r\n", "\n").replace("\r", " ").split("\n"))
     return visible(value, keep_newlines=multiline).translate(_ESCAPES)
 
 
@@ -67,7 +66,7 @@ def _description(event: Event) -> str:
     if event.tags:
         lines.append(f"Tags: {', '.join(event.tags)}")
     if event.summary:
-        lines += ["", event.summary]
+        lines += ["", event.summary.replace("\r\n", "\n")]  # a lone CR stays visible
     if event.sources:
         lines += ["", "Sources:"] + [s.url for s in event.sources]
     return "\n".join(lines)
