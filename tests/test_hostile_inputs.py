@@ -165,3 +165,62 @@ def test_a_folder_store_has_a_total_size_cap(run: Runner, tmp_path: Path) -> Non
         f"{folder / 'b.yaml'}:1:1: error: the store's files together are over the limit of {MAX_STORE_BYTES} bytes"
         in result.stderr
     )
+
+
+# --- limits (item 9) -------------------------------------------------------------------------
+
+ADD = ("add", "--date", "2026-01-02", "--title", "Something new", "-c", "Example Corp", "-k", "other")
+
+
+def _own_store(tmp_path: Path, sample: Path) -> Path:
+    store = tmp_path / "store.yaml"
+    store.write_bytes(sample.read_bytes())
+    return store
+
+
+def test_a_busy_store_exits_75_after_the_configured_wait(run: Runner, tmp_path: Path, sample: Path) -> None:
+    from timeline.fileio import locked
+
+    store = _own_store(tmp_path, sample)
+    before = store.read_bytes()
+    with locked(store):
+        started = time.monotonic()
+        result = run("-f", str(store), *ADD, env={"TIMELINE_LOCK_TIMEOUT": "0.3"})
+        waited = time.monotonic() - started
+    assert result.exit_code == 75
+    assert "locked by another writer" in result.stderr and "gave up after 0.3 seconds; try again" in result.stderr
+    assert waited < 5  # not the default 10 s
+    assert store.read_bytes() == before
+
+
+def test_a_bad_lock_timeout_is_a_usage_error(run: Runner, tmp_path: Path, sample: Path) -> None:
+    store = _own_store(tmp_path, sample)
+    result = run("-f", str(store), *ADD, env={"TIMELINE_LOCK_TIMEOUT": "soon"})
+    assert result.exit_code == 2
+    assert result.stderr == "usage error: TIMELINE_LOCK_TIMEOUT must be a number of seconds (0 or more), not 'soon'\n"
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused(run: Runner, tmp_path: Path, sample: Path) -> None:
+    store = _own_store(tmp_path, sample)
+    before = store.read_bytes()
+    victim = tmp_path / "victim"
+    (tmp_path / "store.yaml.lock").symlink_to(victim)
+    result = run("-f", str(store), *ADD)
+    assert result.exit_code == 1
+    assert "store.yaml.lock is a symbolic link; refusing to use it" in result.stderr
+    assert not victim.exists()  # the link was not followed to create its target
+    assert store.read_bytes() == before
+
+
+def test_stale_temporary_files_of_a_killed_writer_are_removed(run: Runner, tmp_path: Path, sample: Path) -> None:
+    store = _own_store(tmp_path, sample)
+    dead_pid = subprocess.Popen(["true"])
+    dead_pid.wait()
+    stale = tmp_path / f".store.yaml.{dead_pid.pid}-0123456789ab.tmp"
+    stale.write_text("half a store")
+    live = tmp_path / f".store.yaml.{os.getpid()}-0123456789ab.tmp"  # a writer still running
+    live.write_text("in progress")
+    result = run("-f", str(store), *ADD)
+    assert result.exit_code == 0, result.stderr
+    assert not stale.exists()
+    assert live.exists()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from timeline.errors import ReadError, TooLargeError, WriteError
+from timeline.errors import BusyError, ReadError, TooLargeError, WriteError
 
 LOCK_TIMEOUT = 10.0
 
@@ -126,17 +126,73 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, durable: b
         fsync_dir(folder)
 
 
+def _open_lock(lock_path: Path) -> int:
+    """The lock file's descriptor; a symlink (which could point the lock, and its creation, at
+    any file) or anything but a regular file is refused."""
+    flags = (
+        os.O_RDWR
+        | os.O_CREAT
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+    )
+    try:
+        fd = os.open(lock_path, flags, 0o644)
+    except OSError as error:
+        if os.path.islink(lock_path):
+            raise WriteError(f"the lock file {lock_path} is a symbolic link; refusing to use it (remove it)") from None
+        raise WriteError(f"cannot create lock file {lock_path}: {error.strerror}") from error
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WriteError(f"the lock file {lock_path} is not a regular file; refusing to use it (remove it)")
+    return fd
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal
+        return True
+    return True
+
+
+def remove_stale_temps(real: Path) -> int:
+    """Remove the temporary files that writers killed mid-write (``kill -9``) left beside the
+    store. Called under the lock, when no other writer of this store can be writing one; a
+    temporary file whose process still runs is left alone all the same. Returns how many."""
+    prefix = f".{real.name}."
+    removed = 0
+    try:
+        names = os.listdir(real.parent)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid_text = name[len(prefix) : -4].partition("-")[0]
+        if not pid_text.isdigit() or _pid_alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(real.parent / name)
+            removed += 1
+    return removed
+
+
 @contextlib.contextmanager
-def locked(store_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold ``<store>.lock`` (beside the real file when the store is a symlink) exclusively."""
+def locked(store_path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold ``<store>.lock`` (beside the real file when the store is a symlink) exclusively.
+
+    Waits up to ``timeout`` seconds (default ``LOCK_TIMEOUT``), then raises BusyError (exit 75,
+    "try again"). Once held, stale temporary files of killed writers are removed.
+    """
     import fcntl
 
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     real = store_path.resolve()
     lock_path = real.with_name(real.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise WriteError(f"cannot create lock file {lock_path}: {error.strerror}") from error
+    fd = _open_lock(lock_path)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -145,11 +201,13 @@ def locked(store_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise WriteError(
-                        f"the store is locked by another writer ({lock_path}); gave up after {timeout:g} seconds"
+                    raise BusyError(
+                        f"the store is locked by another writer ({lock_path}); gave up after {timeout:g} seconds; "
+                        "try again (TIMELINE_LOCK_TIMEOUT sets the wait)"
                     ) from None
                 time.sleep(0.02)
         try:
+            remove_stale_temps(real)
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)

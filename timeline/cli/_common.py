@@ -86,6 +86,22 @@ def today() -> date:
         raise UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}") from None
 
 
+def lock_timeout() -> float | None:
+    """``$TIMELINE_LOCK_TIMEOUT``: seconds a write waits for another writer (None: the default)."""
+    import math
+
+    text = os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise UsageError(f"TIMELINE_LOCK_TIMEOUT must be a number of seconds (0 or more), not {text!r}")
+    return seconds
+
+
 def settings(ctx: typer.Context) -> Settings:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, Settings) else Settings(None)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli._common import locate, open_store, visible, visible_lines
+from timeline.cli._common import locate, lock_timeout, open_store, visible, visible_lines
 from timeline.cli._options import CompanyOpt, TagOpt
 from timeline.errors import UsageError
 
@@ -97,7 +97,7 @@ def add(
         id=event_id,
         new_companies=tuple(new_company or ()),
     )
-    result = add_event(location.path, new, dry_run=dry_run, force=force)
+    result = add_event(location.path, new, dry_run=dry_run, force=force, lock_timeout=lock_timeout())
     if dry_run:
         sys.stdout.write(visible_lines(result.inserted))
         return
