@@ -224,3 +224,74 @@ def test_stale_temporary_files_of_a_killed_writer_are_removed(run: Runner, tmp_p
     assert result.exit_code == 0, result.stderr
     assert not stale.exists()
     assert live.exists()
+
+
+# --- item 10 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u0085", "\u2029"])
+def test_line_numbers_are_the_editors(run: Runner, tmp_path: Path, odd: str) -> None:
+    text = (
+        "version: 1\ncompanies:\n- name: Acme\nevents:\n"
+        f'- id: e\n  date: 2020\n  title: "before{odd}after{odd}again"\n  companies: [Acme]\n  kind: nope\n'
+    )
+    store = tmp_path / "store.yaml"
+    store.write_text(text, encoding="utf-8")
+    result = run("-f", str(store), "validate")
+    assert result.exit_code == 1
+    assert f"{store}:9:9: error: unknown kind 'nope'" in result.stderr  # line 9 in any editor
+
+
+def test_a_raw_line_separator_stays_in_the_value(tmp_path: Path) -> None:
+    text = "version: 1\ncompanies:\n- name: Acme\nevents:\n- id: e\n  date: 2020\n  title: a\u2028b\n  companies: [Acme]\n  kind: other\n"
+    assert load_text(text).events[0].title == "a\u2028b"
+
+
+@pytest.mark.parametrize("lookalike", ["Micro\u3164soft", "Mi\u0441rosoft"])
+def test_a_confusable_company_name_is_warned(run: Runner, tmp_path: Path, lookalike: str) -> None:
+    text = (
+        f'version: 1\ncompanies:\n- name: Microsoft\n- name: "{lookalike}"\nevents:\n'
+        f'- id: e\n  date: 2020\n  title: T\n  companies: [Microsoft, "{lookalike}"]\n  kind: other\n'
+        "  sources: [https://example.org/]\n"
+    )
+    store = tmp_path / "store.yaml"
+    store.write_text(text, encoding="utf-8")
+    result = run("-f", str(store), "validate")
+    assert result.exit_code == 0
+    # (a Hangul filler is a letter, not a format character: it is shown as it is)
+    assert f"{store}:4:3: warning: company '{lookalike}' looks like 'Microsoft'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["20260101", "2026-W01-1", "2026-1-01", "２０２６-01-01"])
+def test_timeline_now_is_strictly_yyyy_mm_dd(run: Runner, value: str) -> None:
+    result = run("list", "-n", "1", env={"TIMELINE_NOW": value})
+    assert result.exit_code == 2
+    assert result.stderr == f"usage error: TIMELINE_NOW must be YYYY-MM-DD, not {value!r}\n"
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_init_respects_the_umask(run: Runner, tmp_path: Path, mask: int, mode: int) -> None:
+    previous = os.umask(mask)
+    try:
+        result = run("init", str(tmp_path / "mine.yaml"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "mine.yaml").stat().st_mode & 0o777 == mode
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--view", "timeline"],
+        ["show", "microsoft-openai-amended-agreement-2026"],
+        ["companies"],
+        ["stats"],
+    ],
+)
+def test_columns_0_is_treated_as_unknown(run: Runner, args: list[str]) -> None:
+    unset = run(*args)
+    zero = run(*args, env={"COLUMNS": "0"})
+    assert unset.exit_code == zero.exit_code == 0
+    assert zero.stdout.strip() and zero.stdout == unset.stdout

@@ -50,6 +50,30 @@ def fold_name(name: str) -> str:
     return key
 
 
+# Letters that look like Latin ones (Cyrillic and Greek, lower case: skeletons are case-folded
+# first), and characters that show as nothing or as a blank (Hangul fillers, Braille blank).
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "с": "c", "е": "e", "і": "i", "ј": "j", "ԁ": "d", "һ": "h", "к": "k", "ӏ": "l",
+        "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "α": "a",
+        "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    }
+)  # fmt: skip
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def skeleton(name: str) -> str:
+    """What a company name looks like, for warning about look-alikes (a normalised skeleton in
+    the spirit of Unicode TR 39): compatibility forms folded, accents, invisible and blank
+    characters and punctuation dropped, look-alike Cyrillic and Greek letters mapped to Latin.
+    ``Micro\u3164soft`` and ``Miсrosoft`` (Cyrillic с) both give ``microsoft``."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = "".join(
+        c for c in decomposed if c not in _BLANKS and unicodedata.category(c)[0] not in "MCZP" and not c.isspace()
+    )
+    return kept.casefold().translate(_LOOKALIKES)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when something close exists, else an empty string."""
     import difflib  # only on an error path

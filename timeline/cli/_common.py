@@ -80,7 +80,11 @@ def today() -> date:
     pinned = os.environ.get("TIMELINE_NOW")
     if not pinned:
         return date.today()
+    # fromisoformat alone also takes 20260101 and 2026-W01-1, which the message does not promise.
+    shape = len(pinned) == 10 and pinned[4] == pinned[7] == "-" and pinned.replace("-", "").isascii()
     try:
+        if not (shape and pinned.replace("-", "").isdigit()):
+            raise ValueError(pinned)
         return date.fromisoformat(pinned)
     except ValueError:
         raise UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}") from None

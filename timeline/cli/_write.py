@@ -19,12 +19,12 @@ def init(
     ),
 ) -> None:
     """Copy the shipped store to PATH, so you have one of your own to extend."""
-    from timeline.fileio import atomic_write
+    from timeline.fileio import atomic_write, new_file_mode
     from timeline.store import packaged_store
 
     if path.exists() or path.is_symlink():
         raise UsageError(f"{path} already exists; not overwriting it")
-    atomic_write(path, packaged_store().read_bytes(), mode=0o644)
+    atomic_write(path, packaged_store().read_bytes(), mode=new_file_mode())  # as the umask says
     sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
 
 

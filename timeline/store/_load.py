@@ -16,7 +16,7 @@ from timeline.store import _yaml
 from timeline.store._find import store_files
 from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
 from timeline.store._yaml import compose, decode, gc_paused, read_bytes
-from timeline.text import visible
+from timeline.text import skeleton, visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -179,4 +179,20 @@ def _warnings(
         for raw in part.companies:
             if raw.company.name in parents and raw.company.name not in covered:
                 warn(raw.label, raw.node, f"company {visible(raw.company.name)!r} is not used by any event")
+    looks: dict[str, str] = {}
+    for part in parsed:
+        for raw in part.companies:
+            name = raw.company.name
+            if name not in parents:
+                continue
+            for shown in (name, *raw.company.aliases):
+                first = looks.setdefault(skeleton(shown), name)
+                if first != name:
+                    warn(
+                        raw.label,
+                        raw.node,
+                        f"company {visible(name)!r} looks like {visible(first)!r} (they differ only in look-alike "
+                        "or invisible characters); if they are the same company, make it an alias",
+                    )
+                    break
     return sorted(found, key=lambda f: f.order)

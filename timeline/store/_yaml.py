@@ -130,6 +130,9 @@ def _compose_events(text: str, label: str, findings: list[Finding]) -> Node | No
     )
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+    back = None
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text, back = _editor_lines(text)
     loader = yaml_loader()(text)
     resolve, next_event = loader.resolve, loader.get_event
     stack: list[Node] = []  # the open collections
@@ -161,10 +164,11 @@ def _compose_events(text: str, label: str, findings: list[Finding]) -> Node | No
             if kind is ScalarEvent:
                 if event.anchor is not None:
                     refuse(event, "anchor", event.anchor)
+                value = event.value if back is None else event.value.translate(back)
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+                    tag = resolve(ScalarNode, value, event.implicit)
+                node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None:
                     refuse(event, "anchor", event.anchor)
@@ -209,6 +213,24 @@ def _compose_events(text: str, label: str, findings: list[Finding]) -> Node | No
                 keys[-1] = None
     finally:
         loader.dispose()
+
+
+_ODD_BREAKS = "\x85\u2028\u2029"
+
+
+def _editor_lines(text: str) -> tuple[str, dict[int, int]]:
+    """``text`` with NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR swapped for private-use
+    characters it does not contain, and the table that swaps them back in values.
+
+    libyaml follows YAML 1.1, where these three break lines; no editor shows a new line there,
+    and YAML 1.2 dropped them, so reported lines were off by one per character. Swapped, they
+    are ordinary characters to the parser (as in YAML 1.2), and every line and column matches
+    what the user's editor shows.
+    """
+    present = set(text)
+    spare = [chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present][: len(_ODD_BREAKS)]
+    forward = {ord(odd): ord(new) for odd, new in zip(_ODD_BREAKS, spare, strict=True)}
+    return text.translate(forward), {new: odd for odd, new in forward.items()}
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
