@@ -13,10 +13,15 @@ class _Closed(io.RawIOBase):
     """Standard output that was closed before we started (``timeline list >&-``): writing to it
     fails like writing to a closed descriptor, so the command reports it and exits 1."""
 
+    reported = False
+
     def writable(self) -> bool:
         return True
 
-    def write(self, data: object) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.reported:  # said once; what is flushed at exit goes nowhere, without a second error
+            return len(data)
+        self.reported = True
         raise OSError(errno.EBADF, "standard output is closed")
 
 
