@@ -70,7 +70,7 @@ def test_a_fifo_target_is_written_into_not_replaced(run: Runner, tmp_path: Path)
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = run("export", "-F", "csv", "-o", str(fifo))
     reader.join(10)

@@ -14,7 +14,8 @@ from timeline.errors import Finding, StoreError
 from timeline.model import Event, Registry
 from timeline.store import _yaml
 from timeline.store._find import store_files
-from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
+from timeline.store._parse import Parsed, Walker, parse_event, parse_top
+from timeline.store._registry import build_registry
 from timeline.store._yaml import compose, decode, gc_paused, read_bytes
 from timeline.text import skeleton, visible
 
