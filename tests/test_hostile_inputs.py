@@ -129,6 +129,27 @@ def test_a_fifo_as_the_store_does_not_hang(tmp_path: Path, command: list[str]) -
     assert f"{fifo}:1:1: error: cannot read file: it is a FIFO (named pipe), not a regular file" in result.stderr
 
 
+@pytest.mark.parametrize("folder", [False, True])
+def test_a_fifo_where_a_cached_store_was_does_not_hang(tmp_path: Path, sample: Path, folder: bool) -> None:
+    """The cache has an entry for the path, so its own checks run first: they must not open it."""
+    store = tmp_path / "events"
+    if folder:
+        store.mkdir()
+        (store / "a.yaml").write_bytes(sample.read_bytes())
+        fifo = store / "b.yaml"
+    else:
+        store = fifo = tmp_path / "store.yaml"
+        store.write_bytes(sample.read_bytes())
+    assert _installed("-f", str(store), "list", cwd=tmp_path).returncode == 0  # now cached
+    if not folder:
+        store.unlink()
+    os.mkfifo(fifo)
+    result = _installed("-f", str(store), "list", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert f"{fifo}:1:1: error: cannot read file: it is a FIFO (named pipe), not a regular file" in result.stderr
+
+
 def test_a_dangling_link_in_a_folder_store_is_reported(run: Runner, tmp_path: Path, sample: Path) -> None:
     folder = tmp_path / "events"
     folder.mkdir()

@@ -34,6 +34,24 @@ def file_kind(mode: int) -> str:
     return next((words for test, words in _KINDS if test(mode)), "not a regular file")
 
 
+def irregular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a store file without opening it (a FIFO, a device, a
+    dangling link...), or None for a regular file or one that cannot be looked at (the reader
+    then says why). Store discovery checks this first, so that no reader, the cache's included,
+    ever opens a FIFO and waits."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"cannot read file: it is a symbolic link to a missing file ({os.readlink(path)})"
+        return None
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return f"cannot read file: it is {file_kind(mode)}, not a regular file"
+
+
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them, or ReadError.
 
@@ -46,10 +64,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as error:
-        if os.path.islink(path) and not os.path.exists(path):
-            target = os.readlink(path)
-            raise ReadError(f"cannot read file: it is a symbolic link to a missing file ({target})") from None
-        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+        raise ReadError(irregular(path) or f"cannot read file: {error.strerror or error}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

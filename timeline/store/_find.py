@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from timeline.errors import NotFoundError
+from timeline.errors import Finding, NotFoundError, StoreError
 from timeline.text import visible
 
 STORE_NAME = "events.yaml"
@@ -64,14 +64,22 @@ def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path | Non
 
 
 def store_files(path: Path) -> list[Path]:
-    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder."""
+    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder.
+
+    A FIFO, a device or a dangling link among them is an error here, at its path (it used to
+    be skipped without a word in a folder), before any reader, the cache's included, opens it.
+    """
     if path.is_dir():
-        # Every entry named *.yaml/*.yml that is not a folder: a dangling link, a FIFO or a
-        # device is then reported by the reader instead of being skipped without a word.
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
         if not files:
             raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
-        return files
-    if not _exists(path):
+    elif not _exists(path):
         raise NotFoundError(f"store not found: {visible(str(path))}")
-    return [path]
+    else:
+        files = [path]
+    from timeline.fileio import irregular
+
+    problems = [Finding(str(f), 1, 1, "error", why) for f in files if (why := irregular(f)) is not None]
+    if problems:
+        raise StoreError(problems)
+    return files
