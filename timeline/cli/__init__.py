@@ -122,8 +122,11 @@ _PATH_OPTIONS = ("-f", "--file", "-o", "--output")
 def undecodable_argument(argv: Sequence[str]) -> str | None:
     """The first text argument that was not valid UTF-8 on the command line, if any."""
     previous = ""
+    paths_follow = False  # init's PATH argument is a file name too
     for arg in argv:
         is_path = previous in _PATH_OPTIONS or arg.startswith(tuple(o + "=" for o in _PATH_OPTIONS[1::2]))
+        is_path = is_path or (paths_follow and not arg.startswith("-"))
+        paths_follow = paths_follow or (arg == "init" and requested_command(argv) == "init")
         previous = arg
         if is_path or arg.isascii():
             continue
