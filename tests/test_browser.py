@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from timeline.store import load
+from timeline.text import visible
 
 from conftest import DATA, invoke_main
 
@@ -310,17 +311,18 @@ def test_hostile_events_stay_text(page: Driver, tmp_path: Path, store: Path) -> 
         assert page.execute_script("return window.pwned === undefined && document.title.length > 0")
     open_page(page, path, "#view=lanes")
     marks = [m.get_attribute("aria-label") for m in page.find_elements(By.CSS_SELECTOR, "#lanes a.mark")]
-    expected = [f"{e.date.short()}: {e.title}" for e in events for _ in _lanes_of(e)]
-    assert all(m in expected or m.split(", first: ", 1)[1] in {e.title for e in events} for m in marks), marks
+    # Titles as the page shows them: control and bidi characters as escapes, as in the terminal.
+    expected = [f"{e.date.short()}: {visible(e.title)}" for e in events for _ in _lanes_of(e)]
+    assert all(m in expected or m.split(", first: ", 1)[1] in {visible(e.title) for e in events} for m in marks), marks
     open_page(page, path)
     assert [h.get_attribute("textContent") for h in page.find_elements(By.CSS_SELECTOR, "main li.event h3")] == [
-        e.title for e in events
+        visible(e.title) for e in events
     ]
     hostile = next(e for e in events if "<" in e.title or "[" in e.title)
     word = next(w for w in hostile.title.split() if len(w) > 3)
     page.find_element(By.ID, "q").send_keys(word)
     page.execute_script("return new Promise(r => setTimeout(r, 300))")
-    assert hostile.title in visible_titles(page)
+    assert visible(hostile.title) in visible_titles(page)
 
 
 def _lanes_of(event: Any) -> list[str]:

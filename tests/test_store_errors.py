@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.errors import StoreError
+from timeline.errors import Finding, StoreError
 from timeline.store import load, load_text
 
 from conftest import Runner, write
@@ -91,7 +90,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "unknown related",
         HEAD + event(related="[nope]"),
-        ["7:5: error: event 'an-event' is related to unknown id 'nope'"],
+        ["12:15: error: event 'an-event' is related to unknown id 'nope'"],
     ),
     (
         "duplicate key",
@@ -239,11 +238,34 @@ def test_a_folder_store_reports_conflicts_naming_both_places(run: Runner, tmp_pa
     assert f"{folder / 'b.yaml'}:7:5: error: duplicate id 'same' (first at {folder / 'a.yaml'}:7)" in result.stderr
 
 
-@settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet="ab&*[]{},:-#'\" \n\t\u00a0\u2003", max_size=12))
-def test_the_anchor_precheck_sees_every_token_that_starts_with_an_anchor_sign(text: str) -> None:
-    """The cheap test that gates the exact anchor scan agrees with its definition, a regex."""
-    from timeline.store._yaml import _may_have_anchors
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab&*[]{},:-?#'\" \n\t\ufeff\u00a0", max_size=14))
+def test_anchors_are_refused_exactly_when_the_parser_reports_one(text: str) -> None:
+    """The oracle is PyYAML's pure-Python parser: whatever it calls an anchor or an alias, the
+    store refuses, and nothing else (no text scan to get around)."""
+    import yaml
 
-    token_start = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
-    assert _may_have_anchors(text) == bool(token_start.search(text))
+    from timeline.store._yaml import compose
+
+    try:
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # not YAML: a syntax error either way
+    expected = any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) is not None for e in events)
+    findings: list[Finding] = []
+    compose(text, "t", findings)
+    refused = any("YAML anchor" in f.message or "YAML alias" in f.message for f in findings)
+    assert refused == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version: 1\ncompanies:\n\ufeff&cs [{name: Acme}]\nevents: []\n",  # after a BOM mid-stream
+        "version: 1\ncompanies: [{? &a name : Acme}]\nevents: []\n",  # ?&a in a flow mapping
+        "version: 1\ncompanies: [{?&a name: Acme}]\nevents: []\n",
+    ],
+)
+def test_the_audits_anchor_bypasses_are_refused(text: str) -> None:
+    with pytest.raises(StoreError, match=r"YAML anchor '(a|cs)' is not allowed"):
+        load_text(text, "s.yaml")

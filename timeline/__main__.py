@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
+import os
 import sys
+
+
+class _Closed(io.RawIOBase):
+    """Standard output that was closed before we started (``timeline list >&-``): writing to it
+    fails like writing to a closed descriptor, so the command reports it and exits 1."""
+
+    reported = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.reported:  # said once; what is flushed at exit goes nowhere, without a second error
+            return len(data)
+        self.reported = True
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _guard_standard_streams() -> None:
+    """Keep descriptors 0-2 taken (by /dev/null) when the caller closed them, so no file this
+    process opens (a store, a lock) becomes its stdout; writes to a closed stdout then fail."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if name == "stdout":
+            sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Closed()), encoding="utf-8")
+        else:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def main() -> None:
     """Console-script entry point: exits with the status of ``timeline.cli.run``."""
     argv = sys.argv[1:]
+    if sys.stdout is None or sys.stderr is None or sys.stdin is None:
+        _guard_standard_streams()
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale: show what it cannot encode
+        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     if argv == ["--version"]:
         from timeline import __version__
 

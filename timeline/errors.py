@@ -33,6 +33,21 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
+class ReadError(TimelineError):
+    """A file could not be read as a regular file within its size limit; the message says why
+    (without the path, which the caller puts in front)."""
+
+
+class TooLargeError(ReadError):
+    """A file is over its size limit."""
+
+
+class BusyError(WriteError):
+    """The store is locked by another writer: try again (EX_TEMPFAIL, 75)."""
+
+    exit_code = 75
+
+
 class Finding:
     """One validation problem, located in a file (1-based line and column)."""
 
@@ -63,11 +78,18 @@ class Finding:
         return (self.path, self.line, self.column)
 
 
+# A store can hold hundreds of thousands of mistakes (a pasted file of aliases gave 330,000 lines
+# of stderr): the message shows the first ones in file order and counts the rest.
+MAX_SHOWN_FINDINGS = 100
+
+
 class StoreError(TimelineError):
     """The store has errors; ``findings`` lists every one of them, in file order.
 
-    ``hint`` is the line printed after them: the CLI's validate replaces it with its counts.
-    ``complete``: print every finding (validate); other commands show the first few.
+    The message shows the first ``MAX_SHOWN_FINDINGS`` and then "... and N more" (all still in
+    ``findings`` and in validate's counts). ``hint`` is the line printed after them: the CLI's
+    validate replaces it with its counts. ``complete``: validate prints that message; other
+    commands show fewer (the CLI's ERROR_CAP).
     """
 
     def __init__(
@@ -79,4 +101,8 @@ class StoreError(TimelineError):
         self.findings = tuple(findings)
         self.hint = hint
         self.complete = complete
-        super().__init__("\n".join(str(f) for f in self.findings))
+        shown = [str(f) for f in self.findings[:MAX_SHOWN_FINDINGS]]
+        hidden = len(self.findings) - len(shown)
+        if hidden > 0:
+            shown.append(f"... and {hidden} more")
+        super().__init__("\n".join(shown))

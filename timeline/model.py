@@ -108,7 +108,7 @@ class Company:
 class Registry:
     """The companies of a store, resolvable by name or alias after normalisation."""
 
-    __slots__ = ("_by_key", "_children", "companies")
+    __slots__ = ("_all_names", "_by_key", "_children", "companies")
 
     def __init__(self, companies: tuple[Company, ...]) -> None:
         self.companies = companies
@@ -120,6 +120,7 @@ class Registry:
             if company.parent is not None:
                 children.setdefault(company.parent, []).append(company.name)
         self._children = {k: tuple(v) for k, v in children.items()}
+        self._all_names: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Registry({self.companies!r})"
@@ -137,9 +138,12 @@ class Registry:
     def names(self) -> list[str]:
         return [c.name for c in self.companies]
 
-    def all_names(self) -> list[str]:
-        """Canonical names and aliases, for did-you-mean suggestions."""
-        return [n for c in self.companies for n in (c.name, *c.aliases)]
+    def all_names(self) -> tuple[str, ...]:
+        """Canonical names and aliases, for did-you-mean suggestions (built once: a store with
+        thousands of unknown names asks for them once per error)."""
+        if self._all_names is None:
+            self._all_names = tuple(n for c in self.companies for n in (c.name, *c.aliases))
+        return self._all_names
 
     def with_subsidiaries(self, name: str) -> frozenset[str]:
         """``name`` and every company owned by it, transitively."""
@@ -158,9 +162,15 @@ def unknown_kind(value: str) -> str:
     return f"unknown kind {visible(value)!r}{did_you_mean(value, KINDS)}; kinds are: {', '.join(KINDS)}"
 
 
-def unknown_company(name: str, registry: Registry) -> str:
-    """The message for a company name the registry does not know, wherever it was given."""
-    return f"unknown company {visible(name)!r}{did_you_mean(name, registry.all_names())}"
+def unknown_company(name: str, registry: Registry, *, hint: str | None = None) -> str:
+    """The message for a company name the registry does not know, wherever it was given.
+
+    ``hint`` replaces the did-you-mean (a scan of every name): the store validator passes its
+    own, from an index and only for its first errors, so that validation stays linear.
+    """
+    if hint is None:
+        hint = did_you_mean(name, registry.all_names())
+    return f"unknown company {visible(name)!r}{hint}"
 
 
 def event_record(event: Event) -> dict[str, object]:

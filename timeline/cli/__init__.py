@@ -8,7 +8,9 @@ is imported only when that command runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated
@@ -150,9 +152,10 @@ def report(error: TimelineError) -> int:
     from timeline.text import visible
 
     lines = [visible(line) for line in error.message.splitlines()] or ["error"]
-    if isinstance(error, StoreError) and len(lines) > ERROR_CAP and not error.complete:
-        hidden = len(lines) - ERROR_CAP
-        lines = [*lines[:ERROR_CAP], f"... and {hidden:,} more; run `timeline validate` to see them all"]
+    if isinstance(error, StoreError) and len(error.findings) > ERROR_CAP and not error.complete:
+        hidden = len(error.findings) - ERROR_CAP
+        lines = [visible(str(f)) for f in error.findings[:ERROR_CAP]]
+        lines.append(f"... and {hidden:,} more; run `timeline validate` to see them all")
     if isinstance(error, StoreError):
         text = "\n".join(lines) + "\n" + error.hint
     else:
@@ -162,19 +165,82 @@ def report(error: TimelineError) -> int:
     return error.exit_code
 
 
+# Options whose values are file names, which may be any bytes; every other argument is text and
+# must be valid UTF-8 (a raw 0xFF in --title reached the exporters as a lone surrogate).
+_PATH_OPTIONS = ("-f", "--file", "-o", "--output")
+
+
+def undecodable_argument(argv: Sequence[str]) -> str | None:
+    """The first text argument that was not valid UTF-8 on the command line, if any."""
+    previous = ""
+    paths_follow = False  # init's PATH argument is a file name too
+    for arg in argv:
+        is_path = previous in _PATH_OPTIONS or arg.startswith(tuple(o + "=" for o in _PATH_OPTIONS[1::2]))
+        is_path = is_path or (paths_follow and not arg.startswith("-"))
+        paths_follow = paths_follow or (arg == "init" and requested_command(argv) == "init")
+        previous = arg
+        if is_path or arg.isascii():
+            continue
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg
+    return None
+
+
+def output_failed(error: OSError) -> int:
+    """Report a failure of the environment that no command caused (standard output closed,
+    full or gone, a file that vanished under us) as one line, and exit 1 without a traceback.
+
+    Standard output is pointed at /dev/null afterwards, so flushing it at exit cannot fail again.
+    """
+    import errno
+    import os
+
+    from timeline.text import visible
+
+    if error.filename is None:
+        text = f"error: cannot write the output: {error.strerror or error}"
+    else:
+        text = f"error: {visible(os.fsdecode(error.filename))}: {error.strerror or error}"
+    if error.errno != errno.EPIPE:  # a closed pipe (`| head`) is the reader's choice, not news
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    return 1
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one command line and return its exit status: the one place errors become exits.
 
-    0 ok, 1 a data or store error, 2 a usage error, 130 interrupted (typer maps Ctrl-C). Only
-    TimelineError is caught: any other exception is a bug and keeps its traceback.
+    0 ok, 1 a data or store error, 2 a usage error, 75 the store is busy (try again), 130
+    interrupted (typer maps Ctrl-C). TimelineError is reported with its exit code; an OSError
+    that reaches here is the environment failing (stdout full or closed, a folder removed under
+    us), reported in one line. Any other exception is a bug and keeps its traceback.
     """
+    bad = undecodable_argument(argv)
+    if bad is not None:
+        from timeline.text import visible
+
+        shown = visible(bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        return report(UsageError(f"argument '{shown}' is not valid UTF-8 text (only file names may be any bytes)"))
     try:
         argv = normalise(argv)
         app = build_app(requested_command(argv))
-        app(args=list(argv), prog_name="timeline")
+        try:
+            app(args=list(argv), prog_name="timeline")
+        except SystemExit as done:  # typer ends every run this way, with the command's status
+            code = done.code
+            status = code if isinstance(code, int) else (0 if code is None else 1)
+        else:
+            status = 0
+        sys.stdout.flush()  # a full disk or a closed stdout shows here, not after exit
+        return status
     except TimelineError as error:
         return report(error)
-    except SystemExit as done:  # typer ends every run this way, with the command's status
-        code = done.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    except OSError as error:
+        return output_failed(error)

@@ -53,17 +53,25 @@ def colour_wanted(choice: str = "auto") -> bool:
     return sys.stdout.isatty()
 
 
+# No terminal is wider; COLUMNS=1000000000 made a view allocate 3.8 GB before failing.
+MAX_WIDTH = 1000
+
+
 def width() -> int:
-    """The width to lay out at: $COLUMNS when set, else the terminal's width on a terminal,
-    else 80 (a pipe has no width to ask)."""
+    """The terminal's width: $COLUMNS when it is a positive number (at most MAX_WIDTH), else
+    the terminal's own size, else 80. ``COLUMNS=0`` or garbage counts as not set."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    if sys.stdout.isatty():
-        import shutil
+        return min(int(columns), MAX_WIDTH)
+    import shutil
 
-        return shutil.get_terminal_size((80, 24)).columns
-    return 80
+    if not sys.stdout.isatty():
+        return 80
+    try:
+        found = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        found = shutil.get_terminal_size((80, 24)).columns
+    return min(found, MAX_WIDTH) if found > 0 else 80
 
 
 _GLYPHS = "┃│━╇─┼█●○→←·—"
@@ -176,10 +184,30 @@ def today() -> date:
     pinned = os.environ.get("TIMELINE_NOW")
     if not pinned:
         return date.today()
+    # fromisoformat alone also takes 20260101 and 2026-W01-1, which the message does not promise.
+    shape = len(pinned) == 10 and pinned[4] == pinned[7] == "-" and pinned.replace("-", "").isascii()
     try:
+        if not (shape and pinned.replace("-", "").isdigit()):
+            raise ValueError(pinned)
         return date.fromisoformat(pinned)
     except ValueError:
         raise UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}") from None
+
+
+def lock_timeout() -> float | None:
+    """``$TIMELINE_LOCK_TIMEOUT``: seconds a write waits for another writer (None: the default)."""
+    import math
+
+    text = os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise UsageError(f"TIMELINE_LOCK_TIMEOUT must be a number of seconds (0 or more), not {text!r}")
+    return seconds
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -190,7 +218,11 @@ def settings(ctx: typer.Context) -> Settings:
 def locate(ctx: typer.Context) -> StoreLocation:
     from timeline.store import find_store
 
-    return find_store(settings(ctx).file, os.environ, Path.cwd())
+    try:
+        cwd: Path | None = Path.cwd()
+    except OSError:  # the current folder was deleted: fine as long as the store is named
+        cwd = None
+    return find_store(settings(ctx).file, os.environ, cwd)
 
 
 def open_store(ctx: typer.Context) -> Store:

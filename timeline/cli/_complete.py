@@ -64,10 +64,10 @@ def _store_values(store_file: str | None, kind: str) -> list[str]:
 
     try:
         store = load_cached(find_store(store_file, os.environ, Path.cwd()).path, cache_dir(os.environ))
-    except TimelineError:
+    except (TimelineError, OSError):  # no store, or no current folder: nothing to offer
         return []
     if kind == "company":
-        return store.registry.all_names()
+        return list(store.registry.all_names())
     if kind == "tag":
         return sorted({t for e in store.events for t in e.tags})
     return [e.id for e in store.events]

@@ -88,10 +88,19 @@ def export_events(
     text = export(chosen, events, options)
     if output is None:
         if sys.stdout.isatty():
-            text = visible_lines(text)
-        sys.stdout.write(text)
+            sys.stdout.write(visible_lines(text))
+            return
+        # A file format is UTF-8 (HTML and ICS say so, JSON must be) whatever the locale's
+        # encoding: write the bytes, not text the locale might not encode.
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+            return
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
         return
-    from timeline.fileio import atomic_write
+    from timeline.fileio import write_output
 
-    atomic_write(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"))
     sys.stderr.write(f"wrote {count(len(events), 'event')} as {chosen} to {visible(str(output))}\n")

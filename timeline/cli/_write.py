@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from timeline.cli._common import locate, open_store, visible, visible_lines
+from timeline.cli._common import locate, lock_timeout, open_store, visible, visible_lines
 from timeline.cli._options import CompanyOpt, TagOpt
 from timeline.errors import UsageError
 
@@ -19,12 +19,12 @@ def init(
     ),
 ) -> None:
     """Copy the shipped store to PATH, so you have one of your own to extend."""
-    from timeline.fileio import atomic_write
+    from timeline.fileio import atomic_write, new_file_mode
     from timeline.store import packaged_store
 
     if path.exists() or path.is_symlink():
         raise UsageError(f"{path} already exists; not overwriting it")
-    atomic_write(path, packaged_store().read_bytes(), mode=0o644)
+    atomic_write(path, packaged_store().read_bytes(), mode=new_file_mode())  # as the umask says
     sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
 
 
@@ -97,7 +97,7 @@ def add(
         id=event_id,
         new_companies=tuple(new_company or ()),
     )
-    result = add_event(location.path, new, dry_run=dry_run, force=force)
+    result = add_event(location.path, new, dry_run=dry_run, force=force, lock_timeout=lock_timeout())
     if dry_run:
         sys.stdout.write(visible_lines(result.inserted))
         return

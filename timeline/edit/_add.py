@@ -25,7 +25,7 @@ from timeline.edit._yamltext import (
     splice,
 )
 from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
-from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
+from timeline.fileio import atomic_write, locked, signals_as_interrupts
 from timeline.model import EVENT_FIELDS, KINDS, Event, sort_key, unknown_company, unknown_kind
 from timeline.store import Store, load_text, read_text, yaml_loader
 from timeline.store._parse import ID_MAX, ID_RE
@@ -228,7 +228,7 @@ def _item_edit(
 
 
 def add_event(
-    path: Path, new: NewEvent, *, dry_run: bool = False, force: bool = False, lock_timeout: float = LOCK_TIMEOUT
+    path: Path, new: NewEvent, *, dry_run: bool = False, force: bool = False, lock_timeout: float | None = None
 ) -> AddResult:
     """Add ``new`` to the store file at ``path`` safely; see the module docstring."""
     if path.is_dir():

@@ -52,8 +52,11 @@
     if (item) item.tabIndex = -1;
   });
   const boxes = {};
+  const LISTS = { c: data.companies, k: data.kinds, t: data.tags };
   for (const facet of FACETS) {
     boxes[facet] = Array.from(form.querySelectorAll(`input[type=checkbox][name=${facet}]`));
+    // The page shows each name as text is shown in the terminal; the filter needs the name itself.
+    for (const box of boxes[facet]) box.value = LISTS[facet][+box.dataset.i];
   }
 
   const state = () => ({

@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -20,6 +21,7 @@ from importlib import resources
 
 from timeline.model import KINDS, Event
 from timeline.terminal.style import company_hex
+from timeline.text import visible
 
 # Inside <script>, only these can end the element or change how it is parsed; in a JSON string
 # the \\u escapes mean the same characters.
@@ -94,16 +96,31 @@ def json_for_script(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in _SCRIPT_ESCAPES.items():
         text = text.replace(char, escaped)
-    return text
+    # Control and format characters (DEL, C1, bidi...) as \u escapes too: json.dumps writes
+    # them raw, and no raw one may reach the page (the terminal's rule, timeline.text.visible).
+    if text.isprintable():
+        return text
+    return "".join(
+        _json_escape(c) if not c.isprintable() and unicodedata.category(c) in _INVISIBLE else c for c in text
+    )
+
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # outside the BMP: a JSON surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def data(events: Sequence[Event], parents: Mapping[str, str]) -> str:
     """What the script filters on, and nothing the list already shows: titles, dates as read,
     summaries and sources are read from the list item at the same position. Names are indexes
     into one list each, so a company named on 100 events is written once."""
-    used = sorted(_with_ancestors({c for e in events for c in e.companies}, parents))
-    kinds = sorted({e.kind for e in events})
-    tags = sorted({t for e in events for t in e.tags})
+    used, kinds, tags = _names(events, parents)
     company_at = {name: i for i, name in enumerate(used)}
     kind_at = {name: i for i, name in enumerate(kinds)}
     tag_at = {name: i for i, name in enumerate(tags)}
@@ -132,6 +149,13 @@ def data(events: Sequence[Event], parents: Mapping[str, str]) -> str:
     )
 
 
+def _names(events: Sequence[Event], parents: Mapping[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """The companies (with their parents), kinds and tags, each sorted: the data's lists, which
+    the checkboxes point into."""
+    used = sorted(_with_ancestors({c for e in events for c in e.companies}, parents))
+    return used, sorted({e.kind for e in events}), sorted({t for e in events for t in e.tags})
+
+
 def _with_ancestors(names: Iterable[str], parents: Mapping[str, str]) -> set[str]:
     found: set[str] = set()
     for name in names:
@@ -142,11 +166,14 @@ def _with_ancestors(names: Iterable[str], parents: Mapping[str, str]) -> set[str
     return found
 
 
-def _option(facet: str, value: str, count: int, css: str = "") -> str:
+def _option(facet: str, value: str, index: int, count: int, css: str = "") -> str:
+    """A checkbox for ``value``, shown as the terminal shows text (control and bidi characters as
+    escapes); the script sets its value to the name itself, item ``index`` of the data's list."""
     extra = f' class="{css}"' if css else ""
+    shown = escape(visible(value))
     return (
-        f'<label{extra}><input type="checkbox" name="{facet}" value="{escape(value)}"> '
-        f'{escape(value)} <span class="n">{count}</span></label>'
+        f'<label{extra}><input type="checkbox" name="{facet}" value="{shown}" data-i="{index}"> '
+        f'{shown} <span class="n">{count}</span></label>'
     )
 
 
@@ -161,10 +188,11 @@ def _company_options(events: Sequence[Event], parents: Mapping[str, str]) -> lis
         parent = parents.get(name)
         children.setdefault(parent if parent in counts else None, []).append(name)
     out: list[str] = []
+    at = {name: i for i, name in enumerate(_names(events, parents)[0])}
 
     def walk(parent: str | None, depth: int) -> None:
         for name in sorted(children.get(parent, []), key=lambda n: (-counts[n], n.casefold())):
-            out.append(_option("c", name, counts[name], "sub" if depth else ""))
+            out.append(_option("c", name, at[name], counts[name], "sub" if depth else ""))
             walk(name, depth + 1)
 
     walk(None, 0)
@@ -185,8 +213,13 @@ def controls(events: Sequence[Event], parents: Mapping[str, str]) -> str:
             f'<legend class="visually-hidden">{name}</legend>{"".join(options)}</fieldset></details>'
         )
 
-    kind_options = [_option("k", k, kinds[k]) for k in sorted(kinds, key=lambda k: (-kinds[k], KINDS.index(k)))]
-    tag_options = [_option("t", t, n) for t, n in sorted(tags.items(), key=lambda item: (-item[1], item[0]))]
+    _, kind_list, tag_list = _names(events, parents)
+    kind_at = {k: i for i, k in enumerate(kind_list)}
+    tag_at = {t: i for i, t in enumerate(tag_list)}
+    kind_options = [
+        _option("k", k, kind_at[k], kinds[k]) for k in sorted(kinds, key=lambda k: (-kinds[k], KINDS.index(k)))
+    ]
+    tag_options = [_option("t", t, tag_at[t], n) for t, n in sorted(tags.items(), key=lambda item: (-item[1], item[0]))]
     return "\n".join(
         [
             '<form class="controls" id="controls" hidden aria-label="Filter the events">',

@@ -1,21 +1,37 @@
-"""CSV (RFC 4180) with a header; cells a spreadsheet would run as a formula are neutralised."""
+"""CSV (RFC 4180) with a header; ``csv_cell`` (the one place that makes a cell safe) shows
+control characters as escapes and neutralises every cell a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 
 from timeline.exporters.base import ExportOptions
 from timeline.model import Event
+from timeline.text import visible
 
 HEADER = ("id", "date", "start", "end", "precision", "title", "companies", "kind", "tags", "summary", "url")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What Excel, LibreOffice and Google Sheets read as the start of a formula or a command: the
+# ASCII forms, their fullwidth and small forms (matched after NFKC), and the minus sign. Tabs, CRs
+# and NULs never reach the check: ``visible`` has turned them into spaces or escapes by then.
+FORMULA_STARTS = frozenset("=+-@|%\u2212")
 
 
 def neutralise(cell: str) -> str:
-    """OWASP CSV injection advice: prefix a quote so the cell is text, not a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """OWASP CSV injection advice: prefix a quote so the cell is text, not a formula (leading
+    spaces are skipped first, as spreadsheets skip them)."""
+    first = cell.lstrip()[:1]
+    if first and (first in FORMULA_STARTS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def csv_cell(text: str) -> str:
+    """A cell that shows ``text`` literally: newlines kept (quoted by the writer), every other
+    control or format character escaped, formulas neutralised."""
+    return neutralise(visible(text.replace("\r\n", "\n"), keep_newlines=True))
 
 
 def export(events: Sequence[Event], options: ExportOptions) -> str:
@@ -36,5 +52,5 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
             event.summary or "",
             event.sources[0].url if event.sources else "",
         )
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return buffer.getvalue()

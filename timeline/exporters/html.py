@@ -18,6 +18,7 @@ from html import escape
 from timeline.exporters.base import ExportOptions, group_by_year
 from timeline.model import Event, is_exact
 from timeline.terminal.style import company_hex
+from timeline.text import visible
 
 STYLE = """
 :root { color-scheme: light dark; --rail: #c9ced6; --muted: #5b6370; --bg: #fff; --fg: #1d2330; }
@@ -54,27 +55,31 @@ h3.title { font-size: 1.05rem; margin: .1rem 0 .35rem; overflow-wrap: anywhere; 
 """.strip()
 
 
+def _h(text: str, *, keep_newlines: bool = False) -> str:
+    """The one place text becomes HTML here: control and format characters shown as escapes
+    (as in the terminal), then ``&<>"'`` escaped, so data can neither add markup nor hide."""
+    return escape(visible(text, keep_newlines=keep_newlines))
+
+
 def _event(event: Event, colour_class: Mapping[str, str]) -> str:
     exact = is_exact(event.date)
-    chips = "".join(
-        f'<span class="chip {colour_class[name]}">{escape(name)}</span>' for name in event.companies
-    )
+    chips = "".join(f'<span class="chip {colour_class[name]}">{_h(name)}</span>' for name in event.companies)
     parts = [
-        f'<li class="event{"" if exact else " inexact"}" id="{escape(event.id)}">',
-        f'<div class="date"><time datetime="{event.date.first_day.isoformat()}">{escape(event.date.long())}</time>'
-        + ("" if exact else f' <span class="precision">({escape(event.date.describe())})</span>')
+        f'<li class="event{"" if exact else " inexact"}" id="{_h(event.id)}">',
+        f'<div class="date"><time datetime="{event.date.first_day.isoformat()}">{_h(event.date.long())}</time>'
+        + ("" if exact else f' <span class="precision">({_h(event.date.describe())})</span>')
         + "</div>",
-        f'<h3 class="title">{escape(event.title)}</h3>',
-        f'<p class="chips">{chips} <span class="kind">{escape(event.kind)}</span></p>',
+        f'<h3 class="title">{_h(event.title)}</h3>',
+        f'<p class="chips">{chips} <span class="kind">{_h(event.kind)}</span></p>',
     ]
     if event.summary:
-        parts.append(f'<p class="summary">{escape(event.summary)}</p>')
+        parts.append(f'<p class="summary">{_h(event.summary, keep_newlines=True)}</p>')
     if event.sources:
         links = "".join(
             # No rel needed: no link opens a new window, and the page's referrer policy is no-referrer.
-            f'<li><a href="{escape(s.url)}">'
-            f"{escape(s.title or s.publisher or s.url)}</a>"
-            + (f" — {escape(s.publisher)}" if s.title and s.publisher else "")
+            f'<li><a href="{_h(s.url)}">'
+            f"{_h(s.title or s.publisher or s.url)}</a>"
+            + (f" — {_h(s.publisher)}" if s.title and s.publisher else "")
             + "</li>"
             for s in event.sources
         )
@@ -84,7 +89,7 @@ def _event(event: Event, colour_class: Mapping[str, str]) -> str:
 
 
 def export(events: Sequence[Event], options: ExportOptions) -> str:
-    title = escape(options.title)
+    title = _h(options.title)
     count = f"{len(events)} event{'' if len(events) == 1 else 's'}"
     # One CSS rule per company colour instead of a style attribute on every chip.
     colours = sorted({company_hex(name) for e in events for name in e.companies})

@@ -1,17 +1,60 @@
-"""iCalendar (RFC 5545) through the icalendar library: one all-day VEVENT per event.
+"""iCalendar (RFC 5545): one all-day VEVENT per event, written here rather than by a library.
 
 A month- or year-precision date spans its whole month or year, and its precision and qualifiers
 stay visible in the summary and description. DTSTAMP comes from ``today``, so output is stable.
+
+Every value goes through ``_text`` (the one place that makes text safe for this format): control
+and format characters become visible escapes, backslash, semicolon, comma and newline are
+escaped as RFC 5545 says for TEXT, and ``_line`` folds each content line at 75 octets without
+splitting a UTF-8 sequence, so no CR or LF ever appears inside a value, whatever the data or the
+``--title``. (The icalendar library raised AssertionError on a title with a newline and wrote
+control characters through.) An event that ends on 9999-12-31 has no representable next day,
+so it gets a DURATION instead of DTEND.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import date
 
 from timeline import __version__
 from timeline.exporters.base import ExportOptions
 from timeline.model import Event, is_exact
+from timeline.text import visible
+
+_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+
+
+def _text(value: str, *, multiline: bool = False) -> str:
+    """A TEXT value: newlines kept as ``\\n`` only where the value may have several lines."""
+    if not multiline:
+        value = " ".join(value.replace("\r\n", "\n").replace("\r", " ").split("\n"))
+    return visible(value, keep_newlines=multiline).translate(_ESCAPES)
+
+
+def _line(name: str, value: str) -> str:
+    """One content line, folded: under 75 octets a line, continuation lines start with a space,
+    and never right after a backslash (some clients cannot join an escape split in two)."""
+    line = f"{name}:{value}"
+    if len(line) < 75 and line.isascii():
+        return line + "\r\n"
+    parts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if current and count + size >= 75:
+            carried = [current.pop()] if len(current) > 1 and current[-1] == "\\" else []
+            parts.append("".join(current))
+            current, count = carried, len(carried)
+        current.append(char)
+        count += size
+    parts.append("".join(current))
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _day(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _description(event: Event) -> str:
@@ -23,35 +66,47 @@ def _description(event: Event) -> str:
     if event.tags:
         lines.append(f"Tags: {', '.join(event.tags)}")
     if event.summary:
-        lines += ["", event.summary]
+        lines += ["", event.summary.replace("\r\n", "\n")]  # a lone CR stays visible
     if event.sources:
         lines += ["", "Sources:"] + [s.url for s in event.sources]
     return "\n".join(lines)
 
 
-def export(events: Sequence[Event], options: ExportOptions) -> str:
-    from icalendar import Calendar
-    from icalendar import Event as CalendarEvent
+def _event(event: Event, stamp: str) -> list[str]:
+    first, last = event.date.first_day, event.date.last_day
+    title = event.title if is_exact(event.date) else f"{event.title} ({event.date.short()})"
+    lines = [
+        "BEGIN:VEVENT\r\n",
+        _line("SUMMARY", _text(title)),
+        _line("DTSTART;VALUE=DATE", _day(first)),
+    ]
+    if last < date.max:
+        lines.append(_line("DTEND;VALUE=DATE", _day(date.fromordinal(last.toordinal() + 1))))
+    else:  # the day after 9999-12-31 cannot be written: say how long instead
+        lines.append(_line("DURATION", f"P{(last - first).days + 1}D"))
+    lines += [
+        _line("DTSTAMP", stamp),
+        _line("UID", _text(f"{event.id}@timeline")),
+        _line("CATEGORIES", ",".join(_text(c) for c in dict.fromkeys([event.kind, *event.tags]))),
+        _line("DESCRIPTION", _text(_description(event), multiline=True)),
+        _line("TRANSP", "TRANSPARENT"),
+    ]
+    if event.sources:  # a URI, not TEXT: the store allows no spaces or control characters in it
+        lines.append(_line("URL", visible(event.sources[0].url)))
+    lines.append("END:VEVENT\r\n")
+    return lines
 
-    calendar = Calendar()
-    calendar.add("prodid", f"-//timeline//timeline {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", options.title)
-    stamp = datetime.combine(options.today, time(0, 0), tzinfo=UTC)
+
+def export(events: Sequence[Event], options: ExportOptions) -> str:
+    stamp = f"{_day(options.today)}T000000Z"
+    lines = [
+        "BEGIN:VCALENDAR\r\n",
+        "VERSION:2.0\r\n",
+        _line("PRODID", f"-//timeline//timeline {_text(__version__)}//EN"),
+        "CALSCALE:GREGORIAN\r\n",
+        _line("X-WR-CALNAME", _text(options.title)),
+    ]
     for event in events:
-        entry = CalendarEvent()
-        entry.add("uid", f"{event.id}@timeline")
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", event.date.first_day)
-        entry.add("dtend", event.date.last_day + timedelta(days=1))
-        exact = is_exact(event.date)
-        entry.add("summary", event.title if exact else f"{event.title} ({event.date.short()})")
-        entry.add("description", _description(event))
-        entry.add("categories", list(dict.fromkeys([event.kind, *event.tags])))
-        entry.add("transp", "TRANSPARENT")
-        if event.sources:
-            entry.add("url", event.sources[0].url)
-        calendar.add_component(entry)
-    text: str = calendar.to_ical().decode("utf-8")
-    return text
+        lines += _event(event, stamp)
+    lines.append("END:VCALENDAR\r\n")
+    return "".join(lines)

@@ -1,7 +1,8 @@
 """Markdown (GFM): a title, one section per year, a bullet (or table row) per event.
 
-All data is escaped, so no title or summary can add headings, list items, table cells, links,
-emphasis or raw HTML, and bare URLs in text are not auto-linked by GitHub.
+All data is escaped (``md_text`` for text, ``md_url`` for link targets: the one place each), so
+no title or summary can add headings, list items, table cells, links, emphasis, math (``$``) or
+raw HTML, and bare URLs and e-mail addresses in text are not auto-linked by GitHub.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from timeline.exporters.base import ExportOptions, group_by_year
 from timeline.model import Event, Source
 from timeline.text import visible
 
-_ALWAYS = "\\`*_[]<>|~&!"
+_ALWAYS = "\\`*_[]<>|~&!$@"
 _SPECIAL = re.compile(f"[{re.escape(_ALWAYS)}]")  # one character class: a fast C scan
 _LEADING = frozenset("#+-=.>")
 _LIST_NUMBER = re.compile(r"(\d{1,9})([.)])")
@@ -44,11 +45,28 @@ def md_text(text: str) -> str:
     return escaped
 
 
+# Characters a link destination keeps as they are (RFC 3986's unreserved and reserved ones, and
+# "%" before two hex digits); everything else is percent-encoded as UTF-8, and "&" is escaped so
+# that "&amp;" in a URL is not read as an entity.
+_URL_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$'()*+,;=")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def md_url(url: str) -> str:
-    """A link destination in angle brackets; characters that could end it are percent-encoded."""
-    if "<" in url or ">" in url or " " in url:
-        url = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return f"<{url}>"
+    """A link destination in angle brackets that a Markdown reader turns back into ``url``
+    exactly: ``\\``, ``<``, ``>``, spaces, quotes and non-ASCII are percent-encoded, a lone
+    ``%`` becomes ``%25``, ``&`` is backslash-escaped."""
+    out: list[str] = []
+    for index, char in enumerate(url):
+        if char in _URL_KEEP:
+            out.append(char)
+        elif char == "&":
+            out.append("\\&")
+        elif char == "%" and url[index + 1 : index + 2] in _HEX and url[index + 2 : index + 3] in _HEX:
+            out.append(char)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
+    return f"<{''.join(out)}>"
 
 
 def source_links(sources: Sequence[Source], labels: dict[str, str]) -> str:
@@ -119,7 +137,10 @@ def _table(events: Sequence[Event], details: bool, cells: _Cells) -> list[str]:
 
 
 def export(events: Sequence[Event], options: ExportOptions) -> str:
-    lines = [f"# {md_text(options.title)}", ""]
+    heading = md_text(options.title)
+    if heading.endswith("#"):  # a closing sequence of an ATX heading: "# A #" renders as "A"
+        heading = heading[:-1] + "\\#"
+    lines = [f"# {heading}", ""]
     if options.mermaid:
         from timeline.exporters.mermaid import diagram
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 
 from timeline.dates import PartialDate
 from timeline.exporters.base import ExportOptions
 from timeline.model import Event
+from timeline.text import json_text, visible
+
+
+def _h(text: str, *, keep_newlines: bool = False) -> str:
+    """The one place text becomes HTML here: control and format characters shown as escapes
+    (as in the terminal), then ``&<>"'`` escaped, so data can neither add markup nor hide."""
+    return html.escape(visible(text, keep_newlines=keep_newlines))
 
 
 def _date(part: PartialDate) -> dict[str, int]:
@@ -21,12 +27,12 @@ def _date(part: PartialDate) -> dict[str, int]:
 
 
 def _text(event: Event) -> str:
-    paragraphs = [f"<p>{html.escape(', '.join(event.companies))} · {html.escape(event.kind)}</p>"]
+    paragraphs = [f"<p>{_h(', '.join(event.companies))} · {_h(event.kind)}</p>"]
     if event.summary:
-        paragraphs.append(f"<p>{html.escape(event.summary)}</p>")
+        paragraphs.append(f"<p>{_h(event.summary, keep_newlines=True)}</p>")
     for source in event.sources:
-        label = html.escape(source.publisher or source.title or source.url)
-        paragraphs.append(f'<p><a href="{html.escape(source.url)}" rel="noopener noreferrer">{label}</a></p>')
+        label = _h(source.publisher or source.title or source.url)
+        paragraphs.append(f'<p><a href="{_h(source.url)}" rel="noopener noreferrer">{label}</a></p>')
     return "".join(paragraphs)
 
 
@@ -36,8 +42,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         slide: dict[str, object] = {
             "unique_id": event.id,
             "start_date": _date(event.date.start),
-            "text": {"headline": html.escape(event.title), "text": _text(event)},
-            "group": html.escape(event.companies[0]),
+            "text": {"headline": _h(event.title), "text": _text(event)},
+            "group": _h(event.companies[0]),
             "autolink": False,
         }
         if event.date.end is not None:
@@ -45,5 +51,5 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         if event.date.approximate or event.date.uncertain:
             slide["display_date"] = event.date.short()
         slides.append(slide)
-    document = {"title": {"text": {"headline": html.escape(options.title), "text": ""}}, "events": slides}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    document = {"title": {"text": {"headline": _h(options.title), "text": ""}}, "events": slides}
+    return json_text(document) + "\n"

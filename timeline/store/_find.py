@@ -5,10 +5,11 @@ else the shipped store."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from timeline.errors import NotFoundError
+from timeline.errors import Finding, NotFoundError, StoreError
 from timeline.text import visible
 
 STORE_NAME = "events.yaml"
@@ -35,15 +36,34 @@ def packaged_store() -> Path:
     return Path(__file__).parent.parent / STORE_NAME
 
 
-def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> StoreLocation:
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name that cannot even be looked up (a folder on the way that
+    cannot be searched, a name too long) is an error that says so, not a traceback."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return os.path.islink(path)  # a dangling link exists: reading it reports it
+    except NotADirectoryError:
+        return False
+    except OSError as error:
+        raise NotFoundError(f"cannot use the store {visible(str(path))}: {error.strerror or error}") from None
+    return True
+
+
+def find_store(explicit: str | None, environ: Mapping[str, str], cwd: Path | None) -> StoreLocation:
     """``--file``, else ``$TIMELINE_FILE``, else the nearest store (see ``discover``), else the
-    packaged default."""
+    packaged default.
+
+    ``cwd`` is None when the current folder no longer exists; only discovery needs it.
+    """
     chosen = explicit or environ.get("TIMELINE_FILE") or None
     if chosen is not None:
         path = Path(chosen).expanduser()
-        if not path.exists():
+        if not _exists(path):
             raise NotFoundError(f"store not found: {visible(str(path))}")
         return StoreLocation(path, how="--file" if explicit else "$TIMELINE_FILE")
+    if cwd is None:
+        raise NotFoundError("the current folder no longer exists; change to another one, or name the store with -f")
     found = discover(cwd)
     if found is not None:
         return StoreLocation(found, how="found from the current folder")
@@ -67,12 +87,22 @@ def discover(cwd: Path) -> Path | None:
 
 
 def store_files(path: Path) -> list[Path]:
-    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder."""
+    """The YAML files that make up a store: the file itself, or every *.yaml/*.yml in a folder.
+
+    A FIFO, a device or a dangling link among them is an error here, at its path (it used to
+    be skipped without a word in a folder), before any reader, the cache's included, opens it.
+    """
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
         if not files:
             raise NotFoundError(f"no *.yaml or *.yml files in {visible(str(path))}")
-        return files
-    if not path.exists():
+    elif not _exists(path):
         raise NotFoundError(f"store not found: {visible(str(path))}")
-    return [path]
+    else:
+        files = [path]
+    from timeline.fileio import irregular
+
+    problems = [Finding(str(f), 1, 1, "error", why) for f in files if (why := irregular(f)) is not None]
+    if problems:
+        raise StoreError(problems)
+    return files

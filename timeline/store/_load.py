@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 from timeline.errors import Finding, StoreError
 from timeline.model import Event, Registry
+from timeline.store import _yaml
 from timeline.store._find import store_files
-from timeline.store._parse import Parsed, Walker, build_registry, parse_event, parse_top
+from timeline.store._parse import Parsed, Walker, parse_event, parse_top
+from timeline.store._registry import build_registry
 from timeline.store._yaml import compose, decode, gc_paused, read_bytes
-from timeline.text import did_you_mean, visible
+from timeline.text import skeleton, visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -72,8 +74,19 @@ def load(path: Path, *, today: date | None = None) -> Store:
 def read_files(path: Path, findings: list[Finding]) -> list[tuple[Path, bytes]]:
     """The bytes of each file of the store that can be read; why the others cannot goes in
     ``findings`` (so loading them reports it)."""
-    contents = [(f, read_bytes(f, findings)) for f in store_files(path)]
-    return [(f, data) for f, data in contents if data is not None]
+    files = store_files(path)
+    if len(files) > _yaml.MAX_STORE_FILES:
+        message = f"the folder holds {len(files)} store files; the limit is {_yaml.MAX_STORE_FILES}"
+        findings.append(Finding(str(path), 1, 1, "error", message))
+        return []
+    contents: list[tuple[Path, bytes]] = []
+    budget = _yaml.MAX_STORE_BYTES  # one budget for the whole store, however many files it has
+    for file in files:
+        data = read_bytes(file, findings, budget)
+        if data is not None:
+            contents.append((file, data))
+            budget -= len(data)
+    return contents
 
 
 def load_bytes(
@@ -105,6 +118,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
         registry = build_registry(walker, parsed)
         events: list[Event] = []
         nodes: dict[str, tuple[str, Node]] = {}
+        related_items: list[tuple[str, str, list[tuple[str, Node]]]] = []
         for part in parsed:
             walker.label = part.label
             for node in part.events:
@@ -117,14 +131,16 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                     continue
                 nodes[event.id] = (part.label, node)
                 events.append(event)
-        for event in events:
-            for related in event.related:
+                if walker.related_nodes:
+                    related_items.append((part.label, event.id, walker.related_nodes))
+        for label, event_id, items in related_items:
+            walker.label = label
+            for related, item in items:
                 if related not in nodes:
-                    walker.label, node = nodes[event.id]
                     walker.error(
-                        node,
-                        f"event {event.id!r} is related to unknown id {visible(related)!r}"
-                        f"{did_you_mean(related, nodes)}",
+                        item,
+                        f"event {event_id!r} is related to unknown id {visible(related)!r}"
+                        f"{walker.suggest(related, nodes)}",
                     )
         errors = [f for f in findings if f.severity == "error"]
         if errors:
@@ -189,4 +205,20 @@ def _warnings(
         for raw in part.companies:
             if raw.company.name in parents and raw.company.name not in covered:
                 warn(raw.label, raw.node, f"company {visible(raw.company.name)!r} is not used by any event")
+    looks: dict[str, str] = {}
+    for part in parsed:
+        for raw in part.companies:
+            name = raw.company.name
+            if name not in parents:
+                continue
+            for shown in (name, *raw.company.aliases):
+                first = looks.setdefault(skeleton(shown), name)
+                if first != name:
+                    warn(
+                        raw.label,
+                        raw.node,
+                        f"company {visible(name)!r} looks like {visible(first)!r} (they differ only in look-alike "
+                        "or invisible characters); if they are the same company, make it an alias",
+                    )
+                    break
     return sorted(found, key=lambda f: f.order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from timeline.model import (
     unknown_company,
     unknown_kind,
 )
-from timeline.text import did_you_mean, fold_name, visible
+from timeline.text import Suggester, did_you_mean, visible
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -32,6 +33,9 @@ TAG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 80
 
 TOP_KEYS = ("version", "companies", "events")
+# Did-you-mean scans every id or company name, so only the first errors of a run get one:
+# with a suggestion for each of 8,000 unknown names, validation was quadratic (minutes).
+SUGGESTION_LIMIT = 10
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (_T + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
@@ -46,6 +50,26 @@ class Walker:
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
         self.label = ""
+        self.suggestions_left = SUGGESTION_LIMIT
+        # The related ids of the event parse_event returned last, with their list items, so an
+        # unknown id is reported at the item that names it.
+        self.related_nodes: list[tuple[str, Node]] = []
+        self._suggesters: dict[int, tuple[Collection[str], Suggester]] = {}
+
+    def may_suggest(self) -> bool:
+        """Whether this error may still carry a did-you-mean over a large list (see the limit)."""
+        self.suggestions_left -= 1
+        return self.suggestions_left >= 0
+
+    def suggest(self, word: str, choices: Collection[str]) -> str:
+        """A did-you-mean over a large list (the ids, the company names), within the run's
+        budget, from an index of ``choices`` built on first use (they do not change after)."""
+        if not self.may_suggest():
+            return ""
+        entry = self._suggesters.get(id(choices))
+        if entry is None:
+            entry = self._suggesters[id(choices)] = (choices, Suggester(choices))
+        return entry[1](word)
 
     def error(self, node: Node, message: str) -> None:
         mark = node.start_mark
@@ -191,69 +215,6 @@ def _parse_company(walker: Walker, node: Node) -> Company | None:
     return Company(name, tuple(a for a, _ in aliases), parent)
 
 
-def build_registry(walker: Walker, parsed: list[Parsed]) -> Registry:
-    """Merge every file's companies; conflicting or cyclic definitions are errors."""
-    chosen: dict[str, RawCompany] = {}
-    claimed: dict[str, tuple[str, RawCompany]] = {}  # folded name/alias -> (text, owner)
-    for part in parsed:
-        for raw in part.companies:
-            walker.label = raw.label
-            key = fold_name(raw.company.name)
-            if key in chosen:
-                first = chosen[key]
-                if first.company != raw.company:
-                    line = first.node.start_mark.line + 1
-                    walker.error(
-                        raw.node,
-                        f"company {visible(raw.company.name)!r} is defined differently at {first.label}:{line}",
-                    )
-                elif first.label == raw.label:
-                    walker.error(raw.node, f"company {visible(raw.company.name)!r} is listed twice")
-                continue
-            clash = next(
-                (claimed[fold_name(n)] for n in (raw.company.name, *raw.company.aliases) if fold_name(n) in claimed),
-                None,
-            )
-            if clash is not None:
-                walker.error(
-                    raw.node,
-                    f"name {visible(clash[0])!r} already belongs to company {visible(clash[1].company.name)!r}",
-                )
-                continue
-            chosen[key] = raw
-            for name in (raw.company.name, *raw.company.aliases):
-                claimed[fold_name(name)] = (name, raw)
-    registry = Registry(tuple(r.company for r in chosen.values()))
-    fixed: list[Company] = []
-    for raw in chosen.values():
-        company = raw.company
-        walker.label = raw.label
-        if company.parent is not None:
-            parent = registry.resolve(company.parent)
-            if parent is None:
-                walker.error(
-                    raw.node,
-                    f"parent {visible(company.parent)!r} of {visible(company.name)!r} is not a "
-                    f"known company{did_you_mean(company.parent, registry.all_names())}",
-                )
-                company = Company(company.name, company.aliases, None)
-            else:
-                company = Company(company.name, company.aliases, parent)
-        fixed.append(company)
-    parents = {c.name: c.parent for c in fixed}
-    for raw, company in zip(chosen.values(), fixed, strict=True):
-        seen = {company.name}
-        current = company.parent
-        while current is not None:
-            if current in seen:
-                walker.label = raw.label
-                walker.error(raw.node, f"company {visible(company.name)!r} is its own parent through a cycle")
-                break
-            seen.add(current)
-            current = parents.get(current)
-    return Registry(tuple(fixed))
-
-
 def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
     fields = walker.mapping(node, EVENT_FIELDS, "an event")
     if fields is None:
@@ -282,6 +243,7 @@ def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
     related: list[tuple[str, Node]] | None = []
     if "related" in fields:
         related = walker.texts(fields["related"], "related")
+    walker.related_nodes = related or []
     if (
         not ok
         or event_id is None
@@ -330,7 +292,8 @@ def _parse_companies(walker: Walker, node: Node, registry: Registry) -> tuple[st
     for name, item in names:
         canonical = registry.resolve(name)
         if canonical is None:
-            walker.error(item, f"{unknown_company(name, registry)}; add it under companies: first")
+            message = unknown_company(name, registry, hint=walker.suggest(name, registry.all_names()))
+            walker.error(item, f"{message}; add it under companies: first")
             return None
         if canonical not in resolved:
             resolved.append(canonical)
