@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("_export", "export_events"),
     "init": ("_write", "init"),
     "add": ("_write", "add"),
+    "import": ("_import", "import_events"),
 }
 
 

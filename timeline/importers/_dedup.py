@@ -1,0 +1,159 @@
+"""Is an incoming record an event the store (or the file, further up) already has?
+
+Three rules, strongest first; each needs compatible dates except the first:
+
+1. the same event: the same id, or the same record of the same data set imported before
+   (its ``imported`` key: the data set's own id, else file and row);
+2. a source URL in common, after normalising: scheme, ``www.``, letter case of the host, a
+   trailing slash, the fragment and tracking parameters (``utm_*``, ``fbclid``, ...) are ignored;
+3. a near-identical title: the Dice coefficient of the two titles' word sets (NFKC, case-folded,
+   words of letters and digits, a few function words dropped), ``2|A∩B| / (|A|+|B|)``, at least
+   ``TITLE_THRESHOLD``; titles of fewer than three such words must have the same words.
+
+Dates are compatible when one contains the other (``2026-09`` and ``2026-09-18``) or, both
+known to the day, when they are at most ``DAY_WINDOW`` days apart (reports of one event often
+carry the next day's date).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from timeline.dates import EventDate
+from timeline.model import Event, Imported
+
+TITLE_THRESHOLD = 0.8
+DAY_WINDOW = 3
+_WORD = re.compile(r"\w+")
+_STOP = frozenset("a an and as at by for from in into is its of on or the to with".split())
+_TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src", "cmpid")
+
+
+def normalise_url(url: str) -> str:
+    """The form two links to the same page share (see the module docstring)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").casefold()
+    except ValueError:
+        return url.strip()
+    host = host.removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.casefold().startswith(_TRACKING)
+    ]
+    path = parts.path.rstrip("/")
+    return f"{host}{port}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+def title_words(title: str) -> frozenset[str]:
+    words = _WORD.findall(unicodedata.normalize("NFKC", title).casefold())
+    return frozenset(w for w in words if w not in _STOP)
+
+
+def title_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice's coefficient of two word sets; 0 when either is empty."""
+    if not a or not b:
+        return 0.0
+    if min(len(a), len(b)) < 3:
+        return 1.0 if a == b else 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def compatible(a: EventDate, b: EventDate) -> bool:
+    """One date contains the other, or both are days at most DAY_WINDOW apart."""
+    a0, a1, b0, b1 = a.first_day, a.last_day, b.first_day, b.last_day
+    if a.precision == "day" and b.precision == "day" and a.end is None and b.end is None:
+        return abs((a0 - b0).days) <= DAY_WINDOW
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+class Match(NamedTuple):
+    """The existing (or earlier incoming) event a record is the same as, and why."""
+
+    event: Event
+    reason: str
+    same_record: bool  # rule 1: the same id or the same record imported before
+
+
+def _months(first: date, last: date) -> Iterable[tuple[int, int]]:
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield (year, month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+class Index:
+    """The events seen so far, looked up by id, provenance, URL and month, never pairwise."""
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self.by_id: dict[str, Event] = {}
+        self.by_key: dict[tuple[str, ...], Event] = {}
+        self.by_url: dict[str, list[Event]] = {}
+        self.by_month: dict[tuple[int, int], list[Event]] = {}
+        self.words: dict[str, frozenset[str]] = {}
+        for event in events:
+            self.add(event)
+
+    def add(self, event: Event) -> None:
+        self.by_id[event.id] = event
+        if event.imported is not None:
+            self.by_key[event.imported.key] = event
+        for source in event.sources:
+            self.by_url.setdefault(normalise_url(source.url), []).append(event)
+        for month in _months(event.date.first_day, event.date.last_day):
+            self.by_month.setdefault(month, []).append(event)
+        self.words[event.id] = title_words(event.title)
+
+    def replace(self, old: Event, new: Event) -> None:
+        """``new`` (a merge of ``old``) takes ``old``'s place in every lookup."""
+        self.by_id[new.id] = new
+        if old.imported is not None:
+            self.by_key[old.imported.key] = new
+        buckets = [self.by_url.get(normalise_url(s.url), []) for s in old.sources]
+        buckets += [self.by_month.get(m, []) for m in _months(old.date.first_day, old.date.last_day)]
+        for bucket in buckets:
+            for i, item in enumerate(bucket):
+                if item is old:
+                    bucket[i] = new
+        for source in new.sources:
+            bucket = self.by_url.setdefault(normalise_url(source.url), [])
+            if new not in bucket:
+                bucket.append(new)
+
+    def find(self, event: Event, imported: Imported | None, given_id: str | None) -> Match | None:
+        """The first rule that matches ``event`` (see the module docstring), or None."""
+        if given_id is not None and given_id in self.by_id:
+            return Match(self.by_id[given_id], "same id", True)
+        if imported is not None and imported.key in self.by_key:
+            what = f"id {imported.id}" if imported.id is not None else f"row {imported.row}"
+            return Match(self.by_key[imported.key], f"imported before ({imported.origin} {what})", True)
+        for source in event.sources:
+            for other in self.by_url.get(normalise_url(source.url), ()):
+                if compatible(other.date, event.date):
+                    return Match(other, f"same source URL {normalise_url(source.url)}", False)
+        words = title_words(event.title)
+        first = event.date.first_day - timedelta(days=DAY_WINDOW)
+        last = event.date.last_day + timedelta(days=DAY_WINDOW)
+        best: tuple[float, Event] | None = None
+        seen: set[str] = set()
+        for month in _months(first, last):
+            for other in self.by_month.get(month, ()):
+                if other.id in seen:
+                    continue
+                seen.add(other.id)
+                score = title_similarity(words, self.words[other.id])
+                if (
+                    score >= TITLE_THRESHOLD
+                    and compatible(other.date, event.date)
+                    and (best is None or score > best[0])
+                ):
+                    best = (score, other)
+        if best is not None:
+            return Match(best[1], f"similar title ({best[0]:.2f})", False)
+        return None
