@@ -131,7 +131,7 @@ def import_events(
         kind=kind,
     )
     started = time.perf_counter()
-    plan, written = run_import(
+    plan, _written = run_import(
         location.path, file, options, dry_run=dry_run, cache=cache_dir(os.environ), label=str(file)
     )
     if dry_run:

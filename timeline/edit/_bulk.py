@@ -15,12 +15,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeline.edit._add import _item_edit, _item_key
-from timeline.edit._yamltext import _dash_line, date_scalar, detect_style, end_line, quote, render_mapping
+from timeline.edit._yamltext import _dash_line, date_scalar, detect_style, end_line, insertion_line, quote, render_mapping
 from timeline.errors import Finding, StoreError, WriteError
 from timeline.model import EVENT_FIELDS, IMPORTED_FIELDS, Company, Event, Registry, Source
 from timeline.store import Store, yaml_loader
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 
 def _q(text: str) -> str:
@@ -107,6 +111,8 @@ def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
     root = yaml.compose(text, Loader=yaml_loader())
     if root is None:  # pragma: no cover - the store was loaded just before
         raise WriteError("the store is empty")
+    if getattr(root, "flow_style", False):
+        raise WriteError("cannot import into a store written as one flow mapping ({...}); write it as block YAML first")
     top = {k.value: v for k, v in root.value}
     lines = text.splitlines()
     events_node = top["events"]
@@ -124,12 +130,12 @@ def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
             if getattr(key_node, "value", None) == "id" and isinstance(value_node.value, str):
                 ids[value_node.value] = i
     for event in edit.replaced:
-        node = items[ids[event.id]]
+        index = ids[event.id]
         rendering = render_mapping(event_fields(event, style.key_order), style)
-        first = _dash_line(node, lines)
+        first = _dash_line(items[index], lines)
         if first is None:
             raise WriteError("cannot find where an event starts: the events list is not a plain block list")
-        replace[first] = (end_line(node), rendering)
+        replace[first] = (_item_end(items, index, lines), rendering)
         checked += rendering
     ordered = sorted(edit.added, key=lambda e: e.sort_key)
     sortable = len(keys) == len(found) and all(a <= b for a, b in itertools.pairwise(keys))
@@ -157,6 +163,18 @@ def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
     full = Registry(registry.companies + tuple(Company(name) for name in edit.companies))
     _check(checked, [*edit.replaced, *ordered], full, label)
     return _assemble(text, inserts, replace, edits)
+
+
+def _item_end(items: list[Node], index: int, lines: list[str]) -> int:
+    """The line after the last content line of ``items[index]``: before the next item's dash,
+    above the blank lines and comments that lead up to it."""
+    if index + 1 < len(items):
+        end = insertion_line(items, index + 1, lines)  # above the next item's heading comments
+    else:
+        end = end_line(items[index])
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    return end
 
 
 def _assemble(

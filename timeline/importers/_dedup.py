@@ -29,7 +29,28 @@ from timeline.model import Event, Imported
 TITLE_THRESHOLD = 0.8
 DAY_WINDOW = 3
 _WORD = re.compile(r"\w+")
-_STOP = frozenset("a an and as at by for from in into is its of on or the to with".split())
+_STOP = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ),
+)
 _TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src", "cmpid")
 
 
@@ -126,8 +147,18 @@ class Index:
             if new not in bucket:
                 bucket.append(new)
 
-    def find(self, event: Event, imported: Imported | None, given_id: str | None) -> Match | None:
-        """The first rule that matches ``event`` (see the module docstring), or None."""
+    def find(
+        self,
+        event: Event,
+        imported: Imported | None,
+        given_id: str | None,
+        distinct: frozenset[str] | set[str] = frozenset(),
+    ) -> Match | None:
+        """The first rule that matches ``event`` (see the module docstring), or None.
+
+        ``distinct``: ids that rules 2 and 3 must not match (rows of the same file that carry
+        ids of their own: a file that gives two rows different ids says they are different).
+        """
         if given_id is not None and given_id in self.by_id:
             return Match(self.by_id[given_id], "same id", True)
         if imported is not None and imported.key in self.by_key:
@@ -135,7 +166,7 @@ class Index:
             return Match(self.by_key[imported.key], f"imported before ({imported.origin} {what})", True)
         for source in event.sources:
             for other in self.by_url.get(normalise_url(source.url), ()):
-                if compatible(other.date, event.date):
+                if other.id not in distinct and compatible(other.date, event.date):
                     return Match(other, f"same source URL {normalise_url(source.url)}", False)
         words = title_words(event.title)
         first = event.date.first_day - timedelta(days=DAY_WINDOW)
@@ -144,7 +175,7 @@ class Index:
         seen: set[str] = set()
         for month in _months(first, last):
             for other in self.by_month.get(month, ()):
-                if other.id in seen:
+                if other.id in seen or other.id in distinct:
                     continue
                 seen.add(other.id)
                 score = title_similarity(words, self.words[other.id])

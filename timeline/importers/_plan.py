@@ -193,8 +193,8 @@ class _Checker:
             date = parse_event_date(import_date(draft.date, self.options.date_order))
         except DateSyntaxError as error:
             bad("date", visible(str(error)))
-        title = " ".join(draft.title.split())
-        if not title:
+        title = " ".join(draft.title.strip().splitlines())  # a line break in a title becomes a space
+        if not title.strip():
             bad("title", "the title is empty")
         names = draft.companies or ([self.options.default_company] if self.options.default_company else [])
         if not names:
@@ -263,6 +263,7 @@ def plan_import(path: Path, store: Store, options: ImportOptions, label: str | N
     taken = set(index.by_id)
     added: dict[str, Event] = {}
     rows: dict[str, Draft] = {}
+    explicit: set[str] = set()  # ids this file gave its rows itself
     for draft in result.drafts:
         shown_title = " ".join(draft.title.split())
         if not all(f.passes(draft.raw) for f in filters):
@@ -279,13 +280,15 @@ def plan_import(path: Path, store: Store, options: ImportOptions, label: str | N
         imported = provenance(fmt, path.name, draft.record_id or draft.id, draft.row, options.today)
         event_id = draft.id if draft.id and draft.id not in taken else make_id(event.title, str(event.date), taken)
         event = event._replace(id=event_id, imported=imported)
-        match = index.find(event, imported, draft.id)
+        match = index.find(event, imported, draft.id, explicit if draft.id else frozenset())
         decision = Decision(draft.row, "add", str(event.date), event.title, event.id)
         if match is None:
             index.add(event)
             taken.add(event.id)
             added[event.id] = event
             rows[event.id] = draft
+            if draft.id:
+                explicit.add(event.id)
         else:
             decision = _on_match(plan, options, match, event, draft, added, index, label)
         plan.decisions.append(decision)
