@@ -237,6 +237,17 @@ def timeline_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "timeline"]
 
 
+def make_import(rows: int, seed: int = 13) -> str:
+    """A CSV of ``rows`` new events (date,title,companies,url) for the import rows."""
+    rng = random.Random(seed)
+    lines = ["date,title,companies,url"]
+    for i in range(rows):
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        title = f"Imported {i} {sentence(rng, 4, 8)}".replace(",", "")
+        lines.append(f"{day},{title},{rng.choice(COMPANIES)},https://example.org/import/{i}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -281,6 +292,26 @@ def main() -> None:
             add(measure(f"list -c --since ({n}, warm)", query, env, work, args.runs))
             add(measure(f"export markdown ({n}, cold)", export, env, work, args.runs, clear_cache))
             add(measure(f"export markdown ({n}, warm)", export, env, work, args.runs))
+            if n == 10000:  # issue 13: 3,000 rows into a 10,000-event store, dry run and real
+                rows = work / "import-3000.csv"
+                rows.write_text(make_import(3000))
+                pristine = store.read_bytes()
+                dry = [*tl, "-f", str(store), "import", str(rows), "--dry-run"]
+                add(measure(f"import 3000 --dry-run ({n}, warm)", dry, env, work, args.runs))
+
+                def restore(target: Path = store, data: bytes = pristine) -> None:
+                    target.write_bytes(data)
+                    subprocess.run([*tl, "-f", str(target), "list", "-n", "1"], env=env, capture_output=True)
+
+                real = [*tl, "-f", str(store), "import", str(rows)]
+                add(measure(f"import 3000 ({n}, warm)", real, env, work, args.runs, restore))
+                def import_first(target: Path = store, source: Path = rows) -> None:
+                    restore()
+                    subprocess.run([*tl, "-f", str(target), "import", str(source)], env=env, capture_output=True)
+
+                after_import = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
+                add(measure(f"list right after import ({n})", after_import, env, work, args.runs, import_first))
+                restore()
         report = render(results, sizes)
         print(report)
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.importers._dedup import compatible, normalise_url, title_similarity, title_words
 from timeline.dates import parse_event_date
-from timeline.store import load
-from timeline.store import _cache
+from timeline.importers._dedup import compatible, normalise_url, title_similarity, title_words
+from timeline.store import _cache, load
 
 from conftest import DATA, Runner, invoke_main, write
 

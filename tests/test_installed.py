@@ -51,8 +51,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "stats": ["stats"],
     "export": ["export", "-F", "html", "-c", "OpenAI"],
     "init": ["init", "mine.yaml"],
-    "import": ["-f", "mine.yaml", "import", str(DATA / "readme" / "presentofai-sample.csv"), "--new-companies"]
-    + ["--default-company", "Unattributed"],
+    "import": ["-f", "mine.yaml", "import", str(DATA / "readme" / "presentofai-sample.csv"), "--new-companies", "--default-company", "Unattributed"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
 }
 

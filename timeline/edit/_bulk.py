@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeline.edit._add import _item_edit, _item_key
-from timeline.edit._yamltext import _dash_line, date_scalar, detect_style, end_line, insertion_line, quote, render_mapping
+from timeline.edit._yamltext import (
+    _dash_line,
+    date_scalar,
+    detect_style,
+    end_line,
+    insertion_line,
+    quote,
+    render_mapping,
+)
 from timeline.errors import Finding, StoreError, WriteError
 from timeline.model import EVENT_FIELDS, IMPORTED_FIELDS, Company, Event, Registry, Source
 from timeline.store import Store, yaml_loader
@@ -168,10 +176,8 @@ def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
 def _item_end(items: list[Node], index: int, lines: list[str]) -> int:
     """The line after the last content line of ``items[index]``: before the next item's dash,
     above the blank lines and comments that lead up to it."""
-    if index + 1 < len(items):
-        end = insertion_line(items, index + 1, lines)  # above the next item's heading comments
-    else:
-        end = end_line(items[index])
+    # above the next item's heading comments, or after the last item
+    end = insertion_line(items, index + 1, lines) if index + 1 < len(items) else end_line(items[index])
     while end > 0 and not lines[end - 1].strip():
         end -= 1
     return end
