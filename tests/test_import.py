@@ -315,3 +315,35 @@ def test_a_csv_export_imports_back_with_what_csv_carries(tmp_path: Path, documen
         return event._replace(sources=tuple(Source(s.url) for s in event.sources[:1]), related=())
 
     assert [carried(e) for e in after] == [carried(e) for e in before]
+
+
+# --- the bulk writer: finding events by their lines gives the same file as composing it -------
+
+
+@pytest.mark.parametrize("name", ["sample.yaml", "events.yaml", "hostile.yaml"])
+def test_the_line_scan_writes_what_composing_the_store_writes(name: str) -> None:
+    from timeline.dates import parse_event_date
+    from timeline.edit._bulk import BulkEdit, apply
+    from timeline.model import Event, Imported, Source
+    from timeline.store import load_text
+
+    path = DATA / name if name != "events.yaml" else Path(__file__).resolve().parent.parent / "events.yaml"
+    text = path.read_text(encoding="utf-8")
+    store = load_text(text, name)
+    company = store.registry.companies[0].name
+    new = [
+        Event(f"zz-imported-{i}", parse_event_date(d), f"New event {i}: a 'title', with \"quotes\"", (company,), "other",
+              ("imported",), "Line one\nline two", (Source("https://example.org/a?b=1,2", "T", "P"),), (),
+              Imported("csv", "x.csv", None, i + 2, "2026-06-15"))
+        for i, d in enumerate(["1999", "2024-06", "2025-01-15", "2030-12-31/2031"])
+    ]
+    first = store.events[len(store.events) // 2]
+    merged = first._replace(tags=(*first.tags, "merged"), sources=(*first.sources, Source("https://example.org/m")))
+    edit = BulkEdit(new, [merged], ["Brand New Co"])
+    scanned = apply(text, edit, store.registry, name, {e.id for e in store.events})
+    composed = apply(text, edit, store.registry, name)
+    assert scanned == composed
+    after = load_text(scanned, name)
+    assert {e.id for e in after.events} == {e.id for e in store.events} | {e.id for e in new}
+    assert after.event(first.id) == merged
+    assert [e for e in after.events if e.id.startswith("zz-imported-")] == sorted(new, key=lambda e: e.sort_key)

@@ -112,8 +112,16 @@ def _check(blocks: list[str], expected: list[Event], registry: Registry, label: 
         raise WriteError("the imported events did not read back as planned; nothing was written")
 
 
-def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
-    """``text`` with ``edit`` applied (see the module docstring)."""
+def apply(text: str, edit: BulkEdit, registry: Registry, label: str, event_ids: set[str] | None = None) -> str:
+    """``text`` with ``edit`` applied (see the module docstring).
+
+    With ``event_ids`` (the ids the store loaded from ``text``), the events are found by their
+    lines (``_scan``) when the file is in plain block style; otherwise the document is composed.
+    """
+    if event_ids:
+        fast = _apply_scanned(text, edit, registry, label, event_ids)
+        if fast is not None:
+            return fast
     import yaml
 
     root = yaml.compose(text, Loader=yaml_loader())
@@ -171,6 +179,59 @@ def apply(text: str, edit: BulkEdit, registry: Registry, label: str) -> str:
     full = Registry(registry.companies + tuple(Company(name) for name in edit.companies))
     _check(checked, [*edit.replaced, *ordered], full, label)
     return _assemble(text, inserts, replace, edits)
+
+
+def _apply_scanned(text: str, edit: BulkEdit, registry: Registry, label: str, event_ids: set[str]) -> str | None:
+    """``apply`` for a plain block-style file, without composing it; None to compose instead."""
+    from timeline.edit._scan import scan_list
+
+    lines = text.splitlines()
+    layout = scan_list(lines, "events", "id", event_ids)
+    if layout is None:
+        return None
+    companies = None
+    if edit.companies:
+        companies = scan_list(lines, "companies", "name", {c.name for c in registry.companies})
+        if companies is None:
+            return None
+    style = layout.style
+    checked: list[str] = []
+    replace: dict[int, tuple[int, list[str]]] = {}
+    for event in edit.replaced:
+        index = layout.ids[event.id]
+        rendering = render_mapping(event_fields(event, style.key_order), style)
+        replace[layout.dash[index]] = (layout.ends[index], rendering)
+        checked += rendering
+    ordered = sorted(edit.added, key=lambda e: e.sort_key)
+    keys = [k for k in layout.keys if k is not None]
+    sortable = len(keys) == len(layout.keys) and all(a <= b for a, b in itertools.pairwise(keys))
+    groups: dict[int, list[Event]] = {}
+    for event in ordered:
+        if sortable:
+            position = bisect.bisect_right(keys, event.sort_key)
+        else:
+            position = next(
+                (i for i, k in enumerate(layout.keys) if k is not None and k > event.sort_key), len(layout.keys)
+            )
+        groups.setdefault(position, []).append(event)
+    inserts: dict[int, list[str]] = {}
+    blank = [""] if style.blank_between else []
+    for position, events in groups.items():
+        block: list[str] = []
+        for n, event in enumerate(events):
+            rendered = render_mapping(event_fields(event, style.key_order), style)
+            checked += rendered
+            block += (blank if n else []) + rendered
+        if position < len(layout.dash):
+            inserts.setdefault(layout.heads[position], []).extend(block + blank)
+        else:
+            inserts.setdefault(layout.ends[-1], []).extend(blank + block)
+    if companies is not None:
+        added = [line for name in edit.companies for line in render_mapping([("name", quote(name))], companies.style)]
+        inserts.setdefault(companies.ends[-1], []).extend(added)
+    full = Registry(registry.companies + tuple(Company(name) for name in edit.companies))
+    _check(checked, [*edit.replaced, *ordered], full, label)
+    return _assemble(text, inserts, replace, [])
 
 
 def _item_end(items: list[Node], index: int, lines: list[str]) -> int:
@@ -234,7 +295,7 @@ def write_bulk(path: Path, text: str, original: bytes, store: Store, edit: BulkE
     and the store they hold."""
     from timeline.fileio import atomic_write, signals_as_interrupts
 
-    new_text = apply(text, edit, store.registry, str(path))
+    new_text = apply(text, edit, store.registry, str(path), {e.id for e in store.events})
     data = new_text.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data
