@@ -58,9 +58,12 @@ def _summary(plan: ImportPlan, dry_run: bool) -> str:
 
 def import_events(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The file to import (.csv, .json, or Present of AI's CSV).")],
+    file: Annotated[Path, typer.Argument(help="The file to import (.csv, .json, .ics, TimelineJS, Present of AI).")],
     source_format: Annotated[
-        str | None, typer.Option("--from", help="csv, json or presentofai (default: from the extension and content).")
+        str | None,
+        typer.Option(
+            "--from", help="csv, json, ics, timelinejs or presentofai (default: from the extension and content)."
+        ),
     ] = None,
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help="COLUMN=FIELD: where a column goes (repeatable; empty ignores).")
@@ -146,9 +149,7 @@ def import_events(
         names = len(plan.unknown_full)
         raise ImportError_(
             plan.problems,
-            f"{names} company name{'s are' if names > 1 else ' is'} not in the registry:\n"
-            + "\n".join(listing)
-            + "\n"
+            f"{names} company name{'s are' if names > 1 else ' is'} not in the registry:\n" + "\n".join(listing) + "\n"
             "nothing was imported: register them with --new-companies, or map them with --company-map FILE "
             "(YAML `name: canonical`)",
         )

@@ -6,11 +6,12 @@ stay visible in the summary and description. DTSTAMP comes from ``today``, so ou
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from timeline import __version__
-from timeline.exporters.base import ExportOptions
+from timeline.exporters.base import ExportOptions, embedded_record
 from timeline.model import Event, is_exact
 
 
@@ -52,6 +53,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
         entry.add("transp", "TRANSPARENT")
         if event.sources:
             entry.add("url", event.sources[0].url)
+        # every field, so that `timeline import` gives back the same event (calendars ignore it)
+        entry.add("x-timeline-event", json.dumps(embedded_record(event), separators=(",", ":")))
         calendar.add_component(entry)
     text: str = calendar.to_ical().decode("utf-8")
     return text

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from timeline.dates import PartialDate
-from timeline.exporters.base import ExportOptions
+from timeline.exporters.base import ExportOptions, embedded_record
 from timeline.model import Event
 
 
@@ -39,6 +39,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
             "text": {"headline": html.escape(event.title), "text": _text(event)},
             "group": html.escape(event.companies[0]),
             "autolink": False,
+            # every field, so that `timeline import` gives back the same event (TimelineJS ignores it)
+            "timeline": embedded_record(event),
         }
         if event.date.end is not None:
             slide["end_date"] = _date(event.date.end)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from timeline.dates import DateSyntaxError, parse_event_date
 from timeline.errors import UsageError
-from timeline.importers import _filter, csv_format, json_format, presentofai
+from timeline.importers import _filter, csv_format, ics_format, json_format, presentofai, timelinejs_format
 from timeline.importers._companies import Companies
 from timeline.importers._dates import import_date
 from timeline.importers._dedup import Index, Match, normalise_url
@@ -23,7 +23,7 @@ from timeline.store import Store
 from timeline.store._parse import ID_MAX, ID_RE, TAG_RE
 from timeline.text import visible
 
-FORMATS = ("csv", "json", "presentofai")
+FORMATS = ("csv", "json", "ics", "timelinejs", "presentofai")
 CONFLICTS = ("skip", "update", "fail")
 _URL_OK = __import__("re").compile(r"https?://[^\s/?#]+\S*")
 
@@ -136,8 +136,11 @@ def read_import_text(path: Path, label: str) -> str:
 def guess_format(path: Path, text: str) -> str:
     suffix = path.suffix.casefold()
     first = text.lstrip()[:1]
+    if suffix in (".ics", ".ical") or text.lstrip().startswith("BEGIN:VCALENDAR"):
+        return "ics"
     if suffix == ".json" or (first in "[{" and first):
-        return "json"
+        document, problems = json_format.load_json(text, path.name)
+        return "timelinejs" if not problems and timelinejs_format.looks_like(document) else "json"
     if presentofai.looks_like(csv_format.header_line(text)[1]):
         return "presentofai"
     if suffix in (".csv", ".tsv", ".txt", ""):
@@ -161,6 +164,10 @@ def _read(fmt: str, text: str, label: str, options: ImportOptions) -> ReadResult
         missing = [
             w for w in wanted if w not in header_fields and not (w == "companies" and "company" in header_fields)
         ]
+    elif fmt == "ics":
+        return ics_format.read(text, label, options.mapping)
+    elif fmt == "timelinejs":
+        return timelinejs_format.read(text, label, options.mapping)
     else:
         return json_format.read(text, label, options.mapping)
     if missing and not result.problems and text.strip():

@@ -51,7 +51,7 @@ def read(text: str, label: str, overrides: Mapping[str, str]) -> ReadResult:
             target = overrides.get(str(key).casefold(), str(key))
             if target in DERIVED or target == "":
                 continue
-            problem = _put(draft, target, value)
+            problem = put(draft, target, value)
             if problem == "unknown":
                 ignored.add(str(key))
             elif problem:
@@ -69,7 +69,7 @@ def _texts(value: object) -> list[str] | None:
     return None
 
 
-def _put(draft: Draft, target: str, value: object) -> str | None:
+def put(draft: Draft, target: str, value: object) -> str | None:
     """Set a field; a message when the value has the wrong shape, "unknown" for other keys."""
     if value is None:
         return None
