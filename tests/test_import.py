@@ -350,3 +350,31 @@ def test_the_line_scan_writes_what_composing_the_store_writes(name: str) -> None
     assert {e.id for e in after.events} == {e.id for e in store.events} | {e.id for e in new}
     assert after.event(first.id) == merged
     assert [e for e in after.events if e.id.startswith("zz-imported-")] == sorted(new, key=lambda e: e.sort_key)
+
+
+def test_into_a_folder_store_events_go_to_the_file_of_their_year(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    write(
+        folder / "2025.yaml",
+        "version: 1\ncompanies:\n  - name: OpenAI\nevents:\n  - id: old\n    date: 2025-05-01\n"
+        "    title: Old\n    companies: [OpenAI]\n    kind: other\n",
+    )
+    before = (folder / "2025.yaml").read_text()
+    rows = write(
+        tmp_path / "r.csv",
+        "date,title,companies,url\n2025-01-02,Early,OpenAI,https://example.org/1\n"
+        "2026-03-04,Next year,New Co,https://example.org/2\n",
+    )
+    result = invoke_main(["-f", str(folder), "import", str(rows), "--new-companies"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["2025.yaml", "2026.yaml"]
+    first = (folder / "2025.yaml").read_text()
+    assert first.index("title: Early") < first.index("id: old") and "  - name: New Co" in first
+    assert all(line in first.splitlines() for line in before.splitlines())
+    assert "title: Next year" in (folder / "2026.yaml").read_text()
+    store = load(folder)
+    assert [e.title for e in store.events] == ["Early", "Old", "Next year"]
+    assert _cache.read(tmp_path / "cache" / "timeline", folder) is not None  # the next list is warm
+    again = invoke_main(["-f", str(folder), "import", str(rows), "--new-companies"])
+    assert "added 0," in again.stderr and load(folder).events == store.events

@@ -13,7 +13,7 @@ import bisect
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,9 +87,9 @@ def event_fields(event: Event, order: Sequence[str]) -> list[tuple[str, str | li
 class BulkEdit:
     """What to change in one file."""
 
-    added: Sequence[Event] = ()
-    replaced: Sequence[Event] = ()  # merged events, by id
-    companies: Sequence[str] = ()
+    added: list[Event] = field(default_factory=list)
+    replaced: list[Event] = field(default_factory=list)  # merged events, by id
+    companies: list[str] = field(default_factory=list)
 
 
 def _check(blocks: list[str], expected: list[Event], registry: Registry, label: str) -> None:
@@ -304,3 +304,66 @@ def write_bulk(path: Path, text: str, original: bytes, store: Store, edit: BulkE
     with signals_as_interrupts():
         atomic_write(real, data, mode=mode)
     return data, new_store(store, edit)
+
+
+SKELETON = "version: 1\ncompanies: []\nevents: []\n"
+
+
+def _ids_in(text: str) -> set[str]:
+    """The event ids of one file of a folder store."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml_loader())
+    top = {k.value: v for k, v in root.value} if root is not None and isinstance(root.value, list) else {}
+    items = top["events"].value if "events" in top and isinstance(top["events"].value, list) else []
+    return {
+        v.value
+        for item in items
+        if isinstance(item.value, list)
+        for k, v in item.value
+        if getattr(k, "value", None) == "id" and isinstance(v.value, str)
+    }
+
+
+def write_folder(folder: Path, store: Store, edit: BulkEdit) -> tuple[list[tuple[Path, bytes]], Store]:
+    """Write ``edit`` into a folder store (the caller holds its lock): each new event goes to the
+    file of its year, ``YYYY.yaml`` (made when missing), a merged event stays in its file, new
+    companies go to the first file. Every file's new text is made and checked before any is
+    written; each is then written atomically."""
+    from timeline.fileio import atomic_write, signals_as_interrupts
+    from timeline.store import read_text, store_files
+
+    files = store_files(folder)
+    texts: dict[Path, tuple[bytes, str]] = {f: read_text(f) for f in files}
+    owner = {event_id: f for f in files for event_id in _ids_in(texts[f][1])}
+    plans: dict[Path, BulkEdit] = {}
+
+    def plan(path: Path) -> BulkEdit:
+        return plans.setdefault(path, BulkEdit([], [], []))
+
+    for event in edit.added:
+        target = folder / f"{event.date.start.year}.yaml"
+        if target not in texts and (folder / f"{event.date.start.year}.yml") in texts:
+            target = folder / f"{event.date.start.year}.yml"
+        if target not in texts:
+            texts[target] = (b"", SKELETON)
+        plan(target).added.append(event)
+    for event in edit.replaced:
+        plan(owner[event.id]).replaced.append(event)
+    if edit.companies:
+        plan(files[0]).companies.extend(edit.companies)
+    registry = Registry(store.registry.companies + tuple(Company(name) for name in edit.companies))
+    new_texts: dict[Path, bytes] = {}
+    for path, part in plans.items():
+        original, text = texts[path]
+        data = apply(text, part, registry if not part.companies else store.registry, str(path)).encode("utf-8")
+        new_texts[path] = b"\xef\xbb\xbf" + data if original.startswith(b"\xef\xbb\xbf") else data
+    written: list[tuple[Path, bytes]] = []
+    with signals_as_interrupts():
+        for path, data in sorted(new_texts.items()):
+            real = path.resolve() if path.exists() else path
+            mode = real.stat().st_mode & 0o7777 if path.exists() else 0o644
+            atomic_write(real, data, mode=mode)
+            written.append((path, data))
+    after = new_store(store, edit)
+    return written, Store(after.events, after.registry, tuple(store_files(folder)))
