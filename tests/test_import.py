@@ -29,24 +29,55 @@ def store(tmp_path: Path) -> Path:
     return target
 
 
-def review(run: Runner, store: Path, *args: str) -> dict[int, str]:
-    result = run("-f", str(store), "import", str(SAMPLE), "--dry-run", *args)
+def review(run: Runner, store: Path, *args: str, width: int = 400) -> dict[int, str]:
+    """The dry run's table as {row: "action date title detail"} (wide enough not to wrap)."""
+    result = run("-f", str(store), "import", str(SAMPLE), "--dry-run", *args, env={"COLUMNS": str(width)})
     rows = {}
-    for line in result.stdout.splitlines()[1:]:
-        number, rest = line.split(None, 1)
-        rows[int(number)] = rest
+    for line in result.stdout.splitlines()[2:]:
+        cells = [c.strip() for c in line.split("│")]
+        rows[int(cells[0])] = " ".join(cells[1:])
     return rows
+
+
+@pytest.mark.parametrize("width", [40, 69, 70, 80, 120])
+def test_the_review_fits_the_terminal_and_loses_no_text(run: Runner, store: Path, width: int) -> None:
+    from timeline.terminal._layout import cell_width
+
+    result = run("-f", str(store), "import", str(SAMPLE), "--dry-run", *ALL, env={"COLUMNS": str(width)})
+    lines = result.stdout.splitlines()
+    assert all(cell_width(line) <= width for line in lines), max(lines, key=cell_width)
+    if width >= 70:
+        assert lines[0].split() == ["Row", "┃", "Action", "┃", "Date", "┃", "Title", "┃", "Event", "/", "reason"]
+        assert len([line for line in lines[2:] if line.split("│")[0].strip()]) == 24
+        titles = " ".join(line.split("│")[3].strip() for line in lines[2:])
+    else:
+        assert lines[0] == "Row Action Date"
+        assert len([line for line in lines[1:] if not line.startswith(" ")]) == 24
+        titles = " ".join(line.strip() for line in lines[1:] if line.startswith(" "))
+    for title in ("Autonomous NATO strike drone picks targets with no human input", "Zoox Cleared to Expand Beyond"):
+        assert title.replace(" ", "") in "".join(titles.split())  # words longer than a cell are folded
 
 
 def test_real_duplicates_in_the_data_set_are_found_with_their_reason(run: Runner, store: Path) -> None:
     rows = review(run, store, *ALL)
     # 24316 (row 24) repeats 24424 (row 23): same Ars Technica URL, near-identical title, same day.
     assert rows[24].startswith("skip")
-    assert "us-military-nearly-attacked-ship-over-ai-hallucination-2026: same source URL arstechnica.com/ai/2026/09/" in rows[24]
+    assert (
+        "us-military-nearly-attacked-ship-over-ai-hallucination-2026: same source URL arstechnica.com/ai/2026/09/"
+        in rows[24]
+    )
     # 24691 (row 18, cnn.com, Sep 18) repeats 24366 (row 14, www.cnn.com, Sep 19).
     assert rows[18].startswith("skip")
-    assert "us-military-near-incident-after-ai-fabricated-intel-on-china-ship-2026: same source URL cnn.com/2026/09/18/" in rows[18]
-    for row, first in ((22, "newsom-eo"), (19, "typesafe-ai-s-jev"), (25, "waymo-announces"), (26, "researchers-use-claude")):
+    assert (
+        "us-military-near-incident-after-ai-fabricated-intel-on-china-ship-2026: same source URL cnn.com/2026/09/18/"
+        in rows[18]
+    )
+    for row, first in (
+        (22, "newsom-eo"),
+        (19, "typesafe-ai-s-jev"),
+        (25, "waymo-announces"),
+        (26, "researchers-use-claude"),
+    ):
         assert rows[row].startswith("skip") and first in rows[row], rows[row]
     # different events stay apart: Waymo's and Zoox's rows, the two Claude/OpenAI hack stories with other URLs
     assert rows[21].startswith("add") and rows[27].startswith("add")
@@ -58,7 +89,9 @@ def test_the_real_titles_are_near_identical_by_the_documented_measure() -> None:
     assert title_similarity(a, b) == pytest.approx(16 / 17)
     other = title_words("Waymo to launch driverless ride-hailing in Singapore in 2028")
     assert title_similarity(a, other) < 0.8
-    assert normalise_url("https://www.cnn.com/2026/09/18/x/?utm_source=a#top") == normalise_url("http://cnn.com/2026/09/18/x")
+    assert normalise_url("https://www.cnn.com/2026/09/18/x/?utm_source=a#top") == normalise_url(
+        "http://cnn.com/2026/09/18/x"
+    )
     assert compatible(parse_event_date("2026-09"), parse_event_date("2026-09-18"))
     assert compatible(parse_event_date("2026-09-18"), parse_event_date("2026-09-19"))
     assert not compatible(parse_event_date("2026-09-18"), parse_event_date("2026-09-25"))
@@ -98,7 +131,9 @@ def test_a_dry_run_writes_nothing_and_takes_no_lock(run: Runner, store: Path) ->
     assert not (store.parent / "analyst.yaml.lock").exists()
 
 
-def test_unknown_companies_stop_the_import_with_counts_and_suggestions(run: Runner, store: Path, tmp_path: Path) -> None:
+def test_unknown_companies_stop_the_import_with_counts_and_suggestions(
+    run: Runner, store: Path, tmp_path: Path
+) -> None:
     before = store.read_bytes()
     result = run("-f", str(store), "import", str(SAMPLE), "--default-company", "Microsoft")
     assert result.exit_code == 1
@@ -108,7 +143,9 @@ def test_unknown_companies_stop_the_import_with_counts_and_suggestions(run: Runn
     assert "register them with --new-companies" in result.stderr
     assert store.read_bytes() == before
     mapping = write(tmp_path / "map.yaml", "Googl: Google\n")
-    mapped = run("-f", str(store), "import", str(SAMPLE), "--company-map", str(mapping), "--filter", "actor=Googl,Google")
+    mapped = run(
+        "-f", str(store), "import", str(SAMPLE), "--company-map", str(mapping), "--filter", "actor=Googl,Google"
+    )
     assert mapped.exit_code == 0, mapped.output
     typo = write(tmp_path / "typo.csv", "date,title,companies\n2026-01-05,A,Googel\n")
     suggestion = run("-f", str(store), "import", str(typo))
@@ -117,8 +154,7 @@ def test_unknown_companies_stop_the_import_with_counts_and_suggestions(run: Runn
 
 def test_filters_and_materiality_on_the_0_to_100_scale(run: Runner, store: Path) -> None:
     rows = review(run, store, *ALL, "--filter", "realm=virtual", "--filter", "materiality>=70")
-    kept = {n for n, text in rows.items() if not text.startswith("filter")}
-    assert kept == {10, 12, 17, 23, 26, 27}  # the virtual rows scored 70 or more
+    assert set(rows) == {10, 12, 17, 23, 26, 27}  # the virtual rows scored 70 or more
 
 
 def test_on_conflict_update_merges_sources_and_never_changes_the_date(run: Runner, store: Path, tmp_path: Path) -> None:
@@ -130,7 +166,7 @@ def test_on_conflict_update_merges_sources_and_never_changes_the_date(run: Runne
     )
     skipped = run("-f", str(store), "import", str(later))
     assert "skipped 1 as duplicates" in skipped.stderr
-    dry = run("-f", str(store), "import", str(later), "--on-conflict", "update", "--dry-run")
+    dry = run("-f", str(store), "import", str(later), "--on-conflict", "update", "--dry-run", env={"COLUMNS": "300"})
     assert "date kept as 2026-09-18, the file says 2026-09-20" in dry.stdout
     assert run("-f", str(store), "import", str(later), "--on-conflict", "update").exit_code == 0
     event = load(store).event("researchers-use-claude-to-breach-openai-s-core-codebase-2026")
@@ -144,11 +180,11 @@ def test_on_conflict_update_merges_sources_and_never_changes_the_date(run: Runne
 def test_every_bad_row_is_reported_at_once_and_nothing_is_written(run: Runner, store: Path, tmp_path: Path) -> None:
     bad = write(
         tmp_path / "bad.csv",
-        'date,title,companies,kind,url\n'
-        '2026-02-30,Bad day,OpenAI,other,https://example.org/a\n'
+        "date,title,companies,kind,url\n"
+        "2026-02-30,Bad day,OpenAI,other,https://example.org/a\n"
         '2026-03-01,"Quoted\nline break",OpenAI,nonsense,https://example.org/b\n'
-        '04/05/2026,Ambiguous,OpenAI,other,ftp://example.org/c\n'
-        '2026-04,Good month,OpenAI,other,https://example.org/d\n',
+        "04/05/2026,Ambiguous,OpenAI,other,ftp://example.org/c\n"
+        "2026-04,Good month,OpenAI,other,https://example.org/d\n",
     )
     before = store.read_bytes()
     result = run("-f", str(store), "import", str(bad))
@@ -187,7 +223,9 @@ def test_dates_keep_their_precision_and_ambiguous_ones_need_an_order(run: Runner
         (b"date,title,companies\n2026-01-01,A,OpenAI,extra\n", ":2:4: error: this row has 4 cells, the header has 3"),
     ],
 )
-def test_hostile_files_get_a_located_error(run: Runner, store: Path, tmp_path: Path, content: bytes, message: str) -> None:
+def test_hostile_files_get_a_located_error(
+    run: Runner, store: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "in.csv"
     path.write_bytes(content)
     result = run("-f", str(store), "import", str(path))
@@ -207,7 +245,7 @@ def test_a_huge_file_is_refused_before_it_is_read(run: Runner, store: Path, tmp_
 def test_formulas_markup_and_escapes_are_stored_literally(run: Runner, store: Path, tmp_path: Path) -> None:
     hostile = write(
         tmp_path / "h.csv",
-        'date,title,companies,summary\n'
+        "date,title,companies,summary\n"
         '2026-01-02,=HYPERLINK("http://evil.example"),OpenAI,<script>alert(1)</script>\n'
         '2026-01-03,Red \x1b[31mtext\x1b[0m,OpenAI,"{{ template }} ${HOME}"\n',
     )
@@ -225,7 +263,10 @@ def test_imports_go_in_chronological_order_in_the_file_s_style(run: Runner, tmp_
     target = tmp_path / "sample.yaml"
     shutil.copy(DATA / "sample.yaml", target)
     before = target.read_text()
-    rows = write(tmp_path / "r.csv", "date,title,companies,url\n2025-01-10,Sample Labs opens an office,SL,https://example.org/office\n")
+    rows = write(
+        tmp_path / "r.csv",
+        "date,title,companies,url\n2025-01-10,Sample Labs opens an office,SL,https://example.org/office\n",
+    )
     assert run("-f", str(target), "import", str(rows)).exit_code == 0
     after = target.read_text()
     added = [line for line in after.splitlines() if line not in before.splitlines()]
@@ -238,9 +279,9 @@ def test_imports_go_in_chronological_order_in_the_file_s_style(run: Runner, tmp_
 
 # --- round-trips of our own exports ------------------------------------------------------------
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")), min_size=1, max_size=30).filter(
-    lambda t: t.strip() == t and t != ""
-)
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")), min_size=1, max_size=30
+).filter(lambda t: t.strip() == t and t != "")
 _SLUG = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True)
 
 
@@ -286,7 +327,7 @@ def _roundtrip(tmp_path: Path, document: dict[str, object], fmt: str) -> tuple[l
     folder = Path(os.urandom(6).hex())
     folder.mkdir()
     original = write(folder / "store.yaml", json.dumps(document, ensure_ascii=False))
-    out = folder / f"out.{ {'timelinejs': 'json'}.get(fmt, fmt)}"
+    out = folder / f"out.{ {'timelinejs': 'json'}.get(fmt, fmt) }"
     exported = invoke_main(["-f", str(original), "export", "--format", fmt, "-o", str(out)])
     assert exported.exit_code == 0, exported.output
     names = "".join(f"  - name: {json.dumps(c['name'], ensure_ascii=False)}\n" for c in document["companies"])  # type: ignore[attr-defined]
@@ -335,9 +376,18 @@ def test_the_line_scan_writes_what_composing_the_store_writes(name: str) -> None
     store = load_text(text, name)
     company = store.registry.companies[0].name
     new = [
-        Event(f"zz-imported-{i}", parse_event_date(d), f"New event {i}: a 'title', with \"quotes\"", (company,), "other",
-              ("imported",), "Line one\nline two", (Source("https://example.org/a?b=1,2", "T", "P"),), (),
-              Imported("csv", "x.csv", None, i + 2, "2026-06-15"))
+        Event(
+            f"zz-imported-{i}",
+            parse_event_date(d),
+            f"New event {i}: a 'title', with \"quotes\"",
+            (company,),
+            "other",
+            ("imported",),
+            "Line one\nline two",
+            (Source("https://example.org/a?b=1,2", "T", "P"),),
+            (),
+            Imported("csv", "x.csv", None, i + 2, "2026-06-15"),
+        )
         for i, d in enumerate(["1999", "2024-06", "2025-01-15", "2030-12-31/2031"])
     ]
     first = store.events[len(store.events) // 2]

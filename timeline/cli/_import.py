@@ -14,6 +14,7 @@ from timeline.errors import UsageError
 if TYPE_CHECKING:
     from timeline.importers import ImportPlan
 
+_TABLE_MIN = 70  # below this many columns the review is a list, not a table
 _ACTIONS = {"add": "add", "update": "merge", "skip": "skip", "reject": "reject", "filter": "filter"}
 
 
@@ -32,14 +33,29 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _review(plan: ImportPlan) -> str:
-    """The dry run's table: one line per row, what would happen and why."""
-    lines = [f"{'Row':>5}  {'Action':<7} {'Date':<11} {'Title':<50} Event / reason"]
+    """The dry run's table: what would happen to each row and why, fitted to the width. Rows
+    left out by --filter are only counted (in the summary line)."""
+    from timeline.cli._common import width
+    from timeline.terminal._layout import plain, table, wrap
+
+    rows = []
     for d in plan.decisions:
-        title = visible(d.title)
-        title = title if len(title) <= 50 else title[:49] + "…"
+        if d.action == "filter":
+            continue
         detail = d.event_id if d.action == "add" else f"{d.event_id}: {d.reason}" if d.event_id else d.reason
-        lines.append(f"{d.row:>5}  {_ACTIONS[d.action]:<7} {visible(d.date)[:11]:<11} {title:<50} {visible(detail)}")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+        cells = (str(d.row), _ACTIONS[d.action], d.date, d.title, detail)
+        rows.append([[(visible(cell), "")] for cell in cells])
+    columns = width()
+    headers = ("Row", "Action", "Date", "Title", "Event / reason")
+    if columns >= _TABLE_MIN:
+        return plain(table(headers, rows, columns, flexible=(3, 4)))
+    # too narrow for five columns: each row as a heading line, its title and reason indented below
+    out: list[str] = ["Row Action Date"]
+    for row in rows:
+        out.append(" ".join(row[i][0][0] for i in range(3)))
+        for cell in row[3:]:
+            out += ["  " + "".join(t for t, _ in line) for line in wrap(cell, columns - 2)]
+    return "\n".join(line.rstrip() for line in out) + "\n"
 
 
 def _summary(plan: ImportPlan, dry_run: bool) -> str:
