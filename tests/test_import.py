@@ -428,3 +428,44 @@ def test_into_a_folder_store_events_go_to_the_file_of_their_year(tmp_path: Path)
     assert _cache.read(tmp_path / "cache" / "timeline", folder) is not None  # the next list is warm
     again = invoke_main(["-f", str(folder), "import", str(rows), "--new-companies"])
     assert "added 0," in again.stderr and load(folder).events == store.events
+
+
+def test_a_column_map_reads_someone_else_s_spreadsheet(run: Runner, store: Path, tmp_path: Path) -> None:
+    sheet = write(
+        tmp_path / "sheet.csv",
+        "When,Headline,Who,Link,Notes\n2026-05,Alphabet opens a lab,Alphabet,https://example.org/lab,ignored\n",
+    )
+    result = run(
+        "-f",
+        str(store),
+        "import",
+        str(sheet),
+        "--map",
+        "When=date",
+        "--map",
+        "Headline=title",
+        "--map",
+        "Who=companies",
+        "--map",
+        "Link=url",
+    )
+    assert result.exit_code == 0, result.output
+    assert "ignored columns: Notes" in result.stderr
+    event = load(store).events[0]
+    assert (str(event.date), event.companies, event.sources[0].url) == (
+        "2026-05",
+        ("Google",),
+        "https://example.org/lab",
+    )
+    assert event.imported is not None and event.imported.row == 2 and event.imported.origin == "csv"
+    bad = run("-f", str(store), "import", str(sheet), "--map", "When=day")
+    assert bad.exit_code == 2 and "--map: unknown field 'day'" in bad.stderr
+
+
+def test_materiality_is_read_on_the_0_to_100_scale() -> None:
+    from timeline.importers._filter import parse_filter
+    from timeline.importers.presentofai import materiality
+
+    assert (materiality("72"), materiality("0.72"), materiality("1"), materiality("high")) == (72, 72, 1, None)
+    assert parse_filter("materiality>=70").passes({"materiality": "0.72"})
+    assert not parse_filter("materiality>=70").passes({"materiality": "69"})
