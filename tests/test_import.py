@@ -469,3 +469,12 @@ def test_materiality_is_read_on_the_0_to_100_scale() -> None:
     assert (materiality("72"), materiality("0.72"), materiality("1"), materiality("high")) == (72, 72, 1, None)
     assert parse_filter("materiality>=70").passes({"materiality": "0.72"})
     assert not parse_filter("materiality>=70").passes({"materiality": "69"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.from_regex(r"[A-Za-z][a-z]{0,5}( [A-Za-z0-9:#'\"%&*!~-]{0,6}){1,4}", fullmatch=True))
+def test_the_writer_s_fast_quoting_is_the_editor_s_quoting(text: str) -> None:
+    from timeline.edit._bulk import _text
+    from timeline.edit._yamltext import quote
+
+    assert _text(text) == quote(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 
+_FAST_PLAIN = re.compile(r"[A-Za-z][^\n\r\t,\[\]{}#]* [^\n\r\t,\[\]{}#]*")
+
+
+def _text(text: str) -> str:
+    """``quote(text)``, without its YAML round trip for the common case: several words starting
+    with a letter (no YAML type reads those, so ``quote`` would leave them plain too)."""
+    if _FAST_PLAIN.fullmatch(text) and ": " not in text and not text.endswith((":", " ")) and text.isprintable():
+        return text
+    return quote(text)
+
+
 def _q(text: str) -> str:
     """Always quoted (inside a flow mapping a plain ``?`` or ``,`` would end the scalar)."""
     quoted = quote(text)
@@ -56,14 +68,14 @@ def event_fields(event: Event, order: Sequence[str]) -> list[tuple[str, str | li
     values: dict[str, str | list[str]] = {
         "id": event.id,
         "date": date_scalar(str(event.date)),
-        "title": quote(event.title),
+        "title": _text(event.title),
         "companies": [quote(c) for c in event.companies],
         "kind": event.kind,
     }
     if event.tags:
         values["tags"] = [quote(t) for t in event.tags]
     if event.summary:
-        values["summary"] = quote(event.summary)
+        values["summary"] = _text(event.summary)
     if event.sources:
         values["sources"] = [_source(s) for s in event.sources]
     if event.related:
