@@ -478,3 +478,16 @@ def test_the_writer_s_fast_quoting_is_the_editor_s_quoting(text: str) -> None:
     from timeline.edit._yamltext import quote
 
     assert _text(text) == quote(text)
+
+
+def test_formula_like_cells_of_a_csv_export_import_back_as_their_text(tmp_path: Path) -> None:
+    titles = ["=SUM(A1)", "'=quoted already", "''two quotes", "-1 point", "+plus", "@at", "'plain quote"]
+    events = [
+        {"id": f"e{i}", "date": "2026-01-0" + str(i + 1), "title": t, "companies": ["OpenAI"], "kind": "other"}
+        for i, t in enumerate(titles)
+    ]
+    store = write(tmp_path / "s.yaml", json.dumps({"version": 1, "companies": [{"name": "OpenAI"}], "events": events}))
+    assert invoke_main(["-f", str(store), "export", "-F", "csv", "-o", str(tmp_path / "out.csv")]).exit_code == 0
+    empty = write(tmp_path / "e.yaml", "version: 1\ncompanies:\n  - name: OpenAI\nevents: []\n")
+    assert invoke_main(["-f", str(empty), "import", str(tmp_path / "out.csv")]).exit_code == 0
+    assert [e.title for e in load(empty).events] == titles

@@ -11,11 +11,14 @@ from timeline.model import Event
 
 HEADER = ("id", "date", "start", "end", "precision", "title", "companies", "kind", "tags", "summary", "url")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that starts with the quote itself gets one more, so `timeline import` can take exactly
+# one off again and give back the text (a title "'=x" stays "'=x", not "=x").
+_PREFIXED = (*FORMULA_STARTS, "'")
 
 
 def neutralise(cell: str) -> str:
     """OWASP CSV injection advice: prefix a quote so the cell is text, not a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return "'" + cell if cell.startswith(_PREFIXED) else cell
 
 
 def export(events: Sequence[Event], options: ExportOptions) -> str:
