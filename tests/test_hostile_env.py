@@ -24,6 +24,7 @@ from gitrepo import Repo
 TODAY = "2026-12-01"
 
 SHOW_ID = "microsoft-openai-amended-agreement-2026"
+IMPORT_SAMPLE = Path(__file__).parent / "data" / "readme" / "presentofai-sample.csv"
 ADD = ["add", "--date", "2026-06-10", "--title", "A hostile-environment test", "-c", "OpenAI", "-k", "other"]
 
 
@@ -43,6 +44,7 @@ def arguments(command: str, store: str, target: str) -> list[str]:
         "changes": ["-f", store, "changes"],
         "where": ["-f", store, "where"],
         "completion": ["completion", "bash"],
+        "import": ["-f", store, "import", str(IMPORT_SAMPLE), "--new-companies", "--default-company", "Unattributed"],
     }[command]
 
 
@@ -61,6 +63,7 @@ def test_every_command_is_covered() -> None:
         "changes",
         "where",
         "completion",
+        "import",
     }
 
 
@@ -171,7 +174,7 @@ def test_closed_stdout(tmp_path: Path, command: str) -> None:
     no_traceback(result, 0, 1)
     if result.returncode == 1:
         assert result.stderr == "error: cannot write the output: standard output is closed\n"
-    if command == "add":  # it reports on stderr: a closed stdout does not matter
+    if command in ("add", "import"):  # they report on stderr: a closed stdout does not matter
         assert result.returncode == 0
 
 
@@ -227,7 +230,7 @@ def test_a_full_disk(full_disk: Path, tmp_path: Path, command: str) -> None:
     if command == "export":
         args += ["-o", str(full_disk / "out.html")]
     result = run_script(args, tmp_path)
-    if command in ("add", "init", "export"):
+    if command in ("add", "init", "export", "import"):
         no_traceback(result, 1)
         assert "No space left on device" in result.stderr
     else:

@@ -55,6 +55,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "completion": ["completion", "bash"],
     "export": ["export", "-F", "html", "-c", "OpenAI"],
     "init": ["init", "mine.yaml"],
+    "import": ["-f", "mine.yaml", "import", str(DATA / "readme" / "presentofai-sample.csv"), "--new-companies", "--default-company", "Unattributed"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
     "changes": ["-f", "events.yaml", "changes", "--json"],
 }
@@ -80,7 +81,7 @@ def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) -> None:
-    if name == "add":
+    if name in ("add", "import"):
         assert_clean(timeline("init", "mine.yaml", cwd=tmp_path), 0)
     if name == "changes":  # a repository with the sample store committed, then a title edited
         repo = Repo(tmp_path, tmp_path / "home")
@@ -95,6 +96,9 @@ def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) 
     if name == "changes":
         fields = [f["text"] for c in json.loads(result.stdout)["changed"] for f in c["fields"]]
         assert fields == ["title changed: Sample Labs releases Model One -> Sample Labs releases Model 1"]
+    if name == "import":
+        assert "added 17," in result.stderr
+        assert "id: \"24811\"" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

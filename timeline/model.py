@@ -42,6 +42,28 @@ class Source(NamedTuple):
     note: str | None = None
 
 
+class Imported(NamedTuple):
+    """Where an imported event came from, so a second import of the same data finds it again.
+
+    ``origin`` is the format or data set (the store key is ``from``), ``file`` the imported
+    file's name, ``id`` the record's own id in that data (if it has one), ``row`` its row as a
+    spreadsheet shows it (or its item number), ``at`` the day of the import (YYYY-MM-DD).
+    """
+
+    origin: str
+    file: str | None = None
+    id: str | None = None
+    row: int | None = None
+    at: str | None = None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What identifies the record across imports: its own id, else its file and row."""
+        if self.id is not None:
+            return (self.origin, "id", self.id)
+        return (self.origin, "row", self.file or "", str(self.row))
+
+
 class Event(NamedTuple):
     """One dated thing that happened. Companies are canonical names."""
 
@@ -54,6 +76,7 @@ class Event(NamedTuple):
     summary: str | None = None
     sources: tuple[Source, ...] = ()
     related: tuple[str, ...] = ()
+    imported: Imported | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, int, int, int, int, str]:
@@ -65,6 +88,13 @@ EVENT_FIELDS: tuple[str, ...] = Event._fields
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "date", "title", "companies", "kind")
 SOURCE_FIELDS: tuple[str, ...] = Source._fields
 COMPANY_FIELDS: tuple[str, ...] = ("name", "aliases", "parent")
+# The store keys of ``imported``, in Imported's field order (``from`` is a Python keyword).
+IMPORTED_FIELDS: tuple[str, ...] = ("from", *Imported._fields[1:])
+
+
+def imported_record(imported: Imported) -> dict[str, object]:
+    """The store and JSON shape of a provenance record: only the keys that are known."""
+    return {k: v for k, v in zip(IMPORTED_FIELDS, imported, strict=True) if v is not None}
 
 
 def sort_key(date: EventDate, event_id: str) -> tuple[int, int, int, int, int, int, str]:
@@ -190,4 +220,6 @@ def event_record(event: Event) -> dict[str, object]:
         "summary": event.summary,
         "sources": [s._asdict() for s in event.sources],
         "related": list(event.related),
+        # only on imported events: every other record keeps the shape it always had
+        **({"imported": imported_record(event.imported)} if event.imported is not None else {}),
     }

@@ -72,6 +72,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "changes": ("_changes", "changes"),
     "init": ("_write", "init"),
     "add": ("_write", "add"),
+    "import": ("_import", "import_events"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
-from timeline.model import Event
+from timeline.model import Event, event_record
 
 DEFAULT_TITLE = "AI industry timeline"
 
@@ -55,3 +55,13 @@ def group_by_year(events: Sequence[Event]) -> list[tuple[int | None, list[Event]
             groups.append((year, []))
         groups[-1][1].append(event)
     return groups
+
+
+# Keys of the JSON record that are computed from the date, left out where the record is embedded.
+_DERIVED = ("start", "end", "precision", "approximate", "uncertain")
+
+
+def embedded_record(event: Event) -> dict[str, object]:
+    """The event's own fields as JSON, for formats that cannot hold them all (iCalendar's
+    X-TIMELINE-EVENT, TimelineJS's "timeline" key): `timeline import` reads them back exactly."""
+    return {k: v for k, v in event_record(event).items() if k not in _DERIVED}

@@ -21,9 +21,13 @@ FORMULA_STARTS = frozenset("=+-@|%\u2212")
 
 def neutralise(cell: str) -> str:
     """OWASP CSV injection advice: prefix a quote so the cell is text, not a formula (leading
-    spaces are skipped first, as spreadsheets skip them)."""
+    spaces are skipped first, as spreadsheets skip them). A cell that starts with the quote
+    itself gets one more, so `timeline import` can take exactly one off again and give back the
+    text (a title "'=x" stays "'=x", not "=x")."""
     first = cell.lstrip()[:1]
-    if first and (first in FORMULA_STARTS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS):
+    if cell.startswith("'") or (
+        first and (first in FORMULA_STARTS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS)
+    ):
         return "'" + cell
     return cell
 

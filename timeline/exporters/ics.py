@@ -14,11 +14,12 @@ so it gets a DURATION instead of DTEND.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 
 from timeline import __version__
-from timeline.exporters.base import ExportOptions
+from timeline.exporters.base import ExportOptions, embedded_record
 from timeline.model import Event, is_exact
 from timeline.text import visible
 
@@ -93,6 +94,9 @@ def _event(event: Event, stamp: str) -> list[str]:
     ]
     if event.sources:  # a URI, not TEXT: the store allows no spaces or control characters in it
         lines.append(_line("URL", visible(event.sources[0].url)))
+    # Every field (ASCII JSON, as TEXT), so that `timeline import` gives back the same event;
+    # calendars ignore X- properties.
+    lines.append(_line("X-TIMELINE-EVENT", _text(json.dumps(embedded_record(event), separators=(",", ":")))))
     lines.append("END:VEVENT\r\n")
     return lines
 

@@ -138,7 +138,7 @@ def _table(events: Sequence[Event], details: bool, cells: _Cells) -> list[str]:
 
 def export(events: Sequence[Event], options: ExportOptions) -> str:
     heading = md_text(options.title)
-    if heading.endswith("#"):  # a closing sequence of an ATX heading: "# A #" renders as "A"
+    if heading.endswith("#") and not heading.endswith("\\#"):  # "# A #" would render as "A"
         heading = heading[:-1] + "\\#"
     lines = [f"# {heading}", ""]
     if options.mermaid:

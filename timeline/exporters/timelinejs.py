@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 
 from timeline.dates import PartialDate
-from timeline.exporters.base import ExportOptions
+from timeline.exporters.base import ExportOptions, embedded_record
 from timeline.model import Event
 from timeline.text import json_text, visible
 
@@ -45,6 +45,8 @@ def export(events: Sequence[Event], options: ExportOptions) -> str:
             "text": {"headline": _h(event.title), "text": _text(event)},
             "group": _h(event.companies[0]),
             "autolink": False,
+            # every field, so that `timeline import` gives back the same event (TimelineJS ignores it)
+            "timeline": embedded_record(event),
         }
         if event.date.end is not None:
             slide["end_date"] = _date(event.date.end)

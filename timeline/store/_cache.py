@@ -20,12 +20,12 @@ from timeline import __version__
 from timeline.dates import EventDate, PartialDate
 from timeline.errors import Finding, WriteError
 from timeline.fileio import atomic_write
-from timeline.model import EVENT_FIELDS, Company, Event, Registry, Source
+from timeline.model import EVENT_FIELDS, Company, Event, Imported, Registry, Source
 from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
 from timeline.store._yaml import gc_paused
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: events carry `imported`
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
@@ -75,6 +75,7 @@ def _pack(store: Store) -> bytes:
             *e[2:7],
             tuple(tuple(s) for s in e.sources),
             e.related,
+            tuple(e.imported) if e.imported is not None else None,
         )
         for e in store.events
     )
@@ -89,7 +90,7 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
     # halves the cost of a warm start at 100,000 events.
     if any(len(row) != _ARITY + 1 for row in rows):
         raise ValueError("cache rows do not match this version's event fields")
-    new, part, event_date, source, event = tuple.__new__, PartialDate, EventDate, Source, Event
+    new, part, event_date, source, event, imported = tuple.__new__, PartialDate, EventDate, Source, Event, Imported
     events = tuple(
         new(
             event,
@@ -103,6 +104,7 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
                 row[7],
                 tuple([new(source, s) for s in row[8]]),
                 row[9],
+                new(imported, row[10]) if row[10] is not None else None,
             ),
         )
         for row in rows

@@ -12,11 +12,13 @@ from timeline.errors import Finding
 from timeline.model import (
     COMPANY_FIELDS,
     EVENT_FIELDS,
+    IMPORTED_FIELDS,
     KINDS,
     REQUIRED_FIELDS,
     SOURCE_FIELDS,
     Company,
     Event,
+    Imported,
     Registry,
     Source,
     unknown_company,
@@ -244,6 +246,10 @@ def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
     if "related" in fields:
         related = walker.texts(fields["related"], "related")
     walker.related_nodes = related or []
+    imported = None
+    if "imported" in fields:
+        imported = _parse_imported(walker, fields["imported"])
+        ok = ok and imported is not None
     if (
         not ok
         or event_id is None
@@ -256,7 +262,45 @@ def parse_event(walker: Walker, node: Node, registry: Registry) -> Event | None:
         or related is None
     ):
         return None
-    return Event(event_id, event_date, title, companies, kind, tags, summary, sources, tuple(r for r, _ in related))
+    return Event(
+        event_id, event_date, title, companies, kind, tags, summary, sources, tuple(r for r, _ in related), imported
+    )
+
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_imported(walker: Walker, node: Node) -> Imported | None:
+    """``imported: {from, file?, id?, row?, at?}``: the provenance ``timeline import`` writes."""
+    fields = walker.mapping(node, IMPORTED_FIELDS, "imported")
+    if fields is None:
+        return None
+    if "from" not in fields:
+        walker.error(node, "imported needs 'from' (the format or data set it came from)")
+        return None
+    origin = walker.text(fields["from"], "imported.from")
+    file = walker.text(fields["file"], "imported.file") if "file" in fields else None
+    record_id = None
+    if "id" in fields:  # a data set's numeric id reads as an int; it is kept as its text
+        id_node = fields["id"]
+        record_id = id_node.value.strip() if id_node.tag == INT else walker.text(id_node, "imported.id")
+    row = None
+    if "row" in fields:
+        row_node = fields["row"]
+        if row_node.tag != INT or not row_node.value.strip().isdigit() or int(row_node.value) < 1:
+            walker.error(row_node, "imported.row must be a whole number from 1")
+            return None
+        row = int(row_node.value)
+    at = None
+    if "at" in fields:
+        at_node = fields["at"]
+        at = at_node.value if isinstance(at_node.value, str) and _DAY_RE.fullmatch(at_node.value) else None
+        if at is None or at_node.tag not in (STR, TIMESTAMP):
+            walker.error(at_node, "imported.at must be a day, YYYY-MM-DD")
+            return None
+    if origin is None or ("file" in fields and file is None) or ("id" in fields and record_id is None):
+        return None
+    return Imported(origin, file, record_id, row, at)
 
 
 def _parse_id(walker: Walker, node: Node) -> str | None:

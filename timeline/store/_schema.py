@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from timeline.model import COMPANY_FIELDS, EVENT_FIELDS, KINDS, REQUIRED_FIELDS, SOURCE_FIELDS
+from timeline.model import COMPANY_FIELDS, EVENT_FIELDS, IMPORTED_FIELDS, KINDS, REQUIRED_FIELDS, SOURCE_FIELDS
 from timeline.store._parse import ID_MAX
 
 _DATE_PART = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
@@ -61,6 +61,23 @@ def store_schema() -> dict[str, Any]:
                         "summary": {"type": ["string", "null"]},
                         "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}},
                         "related": {"type": "array", "items": {"type": "string"}},
+                        "imported": {"$ref": "#/$defs/imported"},
+                    },
+                ),
+            },
+            "imported": {
+                "description": "where `timeline import` took the event from",
+                "type": "object",
+                "required": ["from"],
+                "additionalProperties": False,
+                "properties": _ordered(
+                    IMPORTED_FIELDS,
+                    {
+                        "from": text,
+                        "file": text,
+                        "id": {"anyOf": [text, {"type": "integer"}]},
+                        "row": {"type": "integer", "minimum": 1},
+                        "at": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
                     },
                 ),
             },
