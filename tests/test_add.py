@@ -89,10 +89,11 @@ def test_add_inserts_in_order_in_the_file_style(run: Runner, store: Path) -> Non
         "  - id: middle-event-2025",
         "    date: 2025-03-10",
         "    title: Middle event",
-        "    companies: [EXMP]",
+        "    companies: [Example Corp]",
         "    kind: other",
         "    tags: [cloud]",
-        "    summary: Text.",
+        "    summary: >",
+        "      Text.",
         "    sources: [https://example.org/3]",
     ]
     assert [line for line in only_added(STYLED, after) if line] == block
@@ -349,7 +350,7 @@ FAULTS = [
     ("interrupt-fsync", "os.fsync", KeyboardInterrupt()),
     ("interrupt-chmod", "os.chmod", KeyboardInterrupt()),
     ("interrupt-rename", "os.replace", KeyboardInterrupt()),
-    ("interrupt-validate", "timeline.edit._add.load_text", KeyboardInterrupt()),
+    ("interrupt-validate", "timeline.edit._commit.load_bytes", KeyboardInterrupt()),
     ("interrupt-lock", "fcntl.flock", KeyboardInterrupt()),
 ]
 
@@ -383,7 +384,7 @@ def test_failed_validation_of_the_new_text_changes_nothing(store: Path, monkeypa
     import timeline.edit._add
 
     monkeypatch.setattr(
-        timeline.edit._add, "render_mapping", lambda fields, style: ["  - id: broken", "    date: 2026-02-30"]
+        timeline.edit._add, "event_lines", lambda values, style: ["id: broken", "date: 2026-02-30"]
     )
     with pytest.raises(TimelineError, match="February 2026 has 28 days"):
         add_event(store, NewEvent(date="2025-01-01", title="X", companies=("EXMP",), kind="other"))

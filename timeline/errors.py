@@ -33,6 +33,12 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
+class Interrupted(TimelineError):
+    """The user stopped the command (Ctrl-C) before anything was written (exit status 130)."""
+
+    exit_code = 130
+
+
 class Finding:
     """One validation problem, located in a file (1-based line and column)."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from timeline.cli._common import locate, open_store, visible, visible_lines
+from timeline.cli._common import locate, open_store, today, visible, visible_lines
 from timeline.cli._options import CompanyOpt, TagOpt
 from timeline.errors import UsageError
 
@@ -97,8 +98,14 @@ def add(
         id=event_id,
         new_companies=tuple(new_company or ()),
     )
-    result = add_event(location.path, new, dry_run=dry_run, force=force)
+    from timeline.store import cache_dir
+
+    result = add_event(
+        location.path, new, dry_run=dry_run, force=force, today=today(), cache_folder=cache_dir(os.environ)
+    )
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {visible(warning)}\n")
     if dry_run:
         sys.stdout.write(visible_lines(result.inserted))
         return
-    sys.stderr.write(f"added {result.event.id} to {visible(str(location.path))}\n")
+    sys.stderr.write(f"added {result.event.id} to {visible(str(result.path or location.path))}\n")

@@ -25,7 +25,7 @@ from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
 from timeline.store._yaml import gc_paused
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
@@ -78,11 +78,11 @@ def _pack(store: Store) -> bytes:
         )
         for e in store.events
     )
-    return marshal.dumps((companies, events))
+    return marshal.dumps((companies, events, store.order))
 
 
 def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
-    companies, rows = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
+    companies, rows, order = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
     registry = Registry(tuple(Company(*c) for c in companies))
     # tuple.__new__ builds each value type in C, skipping the NamedTuple's Python-level __new__
     # (and so its arity check, done here instead): rows are packed in field order, and this
@@ -107,7 +107,7 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
         )
         for row in rows
     )
-    return Store(events, registry, files)
+    return Store(events, registry, files, (), order)
 
 
 def read(folder: Path, store_path: Path) -> Store | None:
@@ -124,6 +124,21 @@ def read(folder: Path, store_path: Path) -> Store | None:
         with gc_paused():
             return _unpack(payload, tuple(files))
     except (OSError, EOFError, ValueError, TypeError, IndexError):  # unreadable entry: a cache miss
+        return None
+
+
+def read_matching(
+    folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
+) -> Store | None:
+    """The cached store if its entry was made for exactly these file keys (an edit has just
+    read the files and computed them), else None."""
+    try:
+        tag, entry_keys, payload = marshal.loads(_entry(folder, store_path).read_bytes())  # noqa: S302
+        if tag != _TAG or not isinstance(payload, bytes) or entry_keys != keys:
+            return None
+        with gc_paused():
+            return _unpack(payload, files)
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
         return None
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class Store:
     """A validated store: events in chronological order and the company registry."""
 
-    __slots__ = ("events", "files", "registry", "warnings")
+    __slots__ = ("events", "files", "order", "registry", "warnings")
 
     def __init__(
         self,
@@ -34,11 +34,15 @@ class Store:
         registry: Registry,
         files: tuple[Path, ...] = (),
         warnings: tuple[Finding, ...] = (),
+        order: tuple[tuple[str, ...], ...] = (),
     ) -> None:
         self.events = events
         self.registry = registry
         self.files = files
         self.warnings = warnings
+        # The ids of each file's events in file order: lets an edit find an event's block by
+        # scanning lines, without composing the file (see timeline.edit._layout).
+        self.order = order
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Store) and (other.events, other.registry, other.files, other.warnings) == (
@@ -100,8 +104,10 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
         registry = build_registry(walker, parsed)
         events: list[Event] = []
         nodes: dict[str, tuple[str, Node]] = {}
+        order: list[tuple[str, ...]] = []
         for part in parsed:
             walker.label = part.label
+            start = len(events)
             for node in part.events:
                 event = parse_event(walker, node, registry)
                 if event is None:
@@ -112,6 +118,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                     continue
                 nodes[event.id] = (part.label, node)
                 events.append(event)
+            order.append(tuple(e.id for e in events[start:]))
         for event in events:
             for related in event.related:
                 if related not in nodes:
@@ -126,7 +133,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
             raise StoreError(sorted(errors, key=lambda f: f.order))
         events.sort(key=lambda e: e.sort_key)
         warnings = _warnings(events, registry, nodes, parsed, today) if today is not None else []
-    return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings))
+    return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings), tuple(order))
 
 
 def _warnings(

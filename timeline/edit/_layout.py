@@ -1,0 +1,206 @@
+"""Where things are in a store file, found by scanning lines, and the style of its events.
+
+A validated store's lists are plain YAML block sequences (or ``[]``), so the items of
+``companies:`` and ``events:`` start at the lines whose first non-space character is the ``-``
+at the list's dash column. Scanning lines finds them without composing the whole document,
+which is what lets an edit of a 100,000-event store touch only the block it changes. The style
+of new blocks is read by composing a few existing items, not the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from timeline.errors import WriteError
+
+
+
+@dataclass
+class Section:
+    """A top-level list (``companies`` or ``events``): its key line, items and end."""
+
+    key_line: int
+    end: int  # the line after the section's last line with content
+    items: list[int] = field(default_factory=list)  # the line of each item's dash
+    flow: bool = False  # written ``key: []``
+    dash_column: int = 2
+
+    def item_span(self, index: int, lines: list[str]) -> tuple[int, int]:
+        """The lines [first, last) of item ``index``, without trailing blank or comment lines."""
+        first = self.items[index]
+        end = self.items[index + 1] if index + 1 < len(self.items) else self.end
+        while end > first + 1 and _is_filler(lines[end - 1]):
+            end -= 1
+        return first, end
+
+
+def _is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+@dataclass
+class Layout:
+    """The sections of one store file's text."""
+
+    lines: list[str]  # without line endings
+    sections: dict[str, Section]
+
+    def section(self, name: str) -> Section:
+        section = self.sections.get(name)
+        if section is None:
+            raise WriteError(f"the store has no top-level {name!r} list")
+        return section
+
+
+_TOP_LINE = re.compile(r"^(version|companies|events)[ \t]*:([^\r\n]*)", re.M)
+_FIRST_DASH = re.compile(r"^( *)-(?=[ \r\n]|$)", re.M)
+_CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M)
+_OTHER_TOP = re.compile(r"^[^ \t\r\n#-]", re.M)
+
+
+def scan(text: str) -> Layout:
+    """Find the top-level lists of a (validated) store text by their lines.
+
+    Regular expressions over the whole text (C speed) rather than a loop over lines: this runs
+    on every edit, on stores of a million lines.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    sections: dict[str, Section] = {}
+    tops = list(_TOP_LINE.finditer(text))
+    for match in tops:
+        if match[1] == "version":
+            continue
+        start = match.end()
+        limit_match = _OTHER_TOP.search(text, start + 1)
+        stop = limit_match.start() if limit_match else len(text)
+        key_line = text.count("\n", 0, match.start())
+        section = Section(key_line, key_line + 1)
+        sections[match[1]] = section
+        rest = match[2].split(" #")[0].strip()
+        if rest:
+            if rest.replace(" ", "") != "[]":
+                raise WriteError(f"cannot edit a flow-style {match[1]!r} list ([...]); write it as a block list first")
+            section.flow = True
+            continue
+        first = _CONTENT.search(text, start, stop)
+        if first is None:
+            continue
+        dash = _FIRST_DASH.match(text, first.start())
+        if dash is None:
+            raise WriteError(f"cannot find the items of {match[1]!r}: it is not a plain block list")
+        section.dash_column = len(dash[1])
+        item = re.compile(rf"^ {{{section.dash_column}}}-(?=[ \r\n]|$)", re.M)
+        line, at = key_line, match.start()
+        for found in item.finditer(text, first.start(), stop):
+            line += text.count("\n", at, found.start())
+            at = found.start()
+            section.items.append(line)
+        end = text.count("\n", 0, stop) if stop < len(text) else len(lines)
+        while end > section.items[-1] + 1 and _is_filler(lines[end - 1]):
+            end -= 1
+        section.end = end
+    return Layout(lines, sections)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a file writes its events: indentation, lists, summaries, sources, blank lines."""
+
+    dash_column: int = 2
+    key_column: int = 4
+    flow: dict[str, bool] = field(default_factory=dict)  # per list field: flow ([a, b]) or block
+    summary: str = ">"  # ">", "|" or "" (a one-line scalar)
+    source_mappings: bool = False  # sources written as ``- url: ...`` mappings
+    blank_between: bool = True
+    key_order: tuple[str, ...] = ()
+
+    def is_flow(self, key: str) -> bool:
+        return self.flow.get(key, self.flow.get("*", True))
+
+
+_SAMPLE = 40  # items read for the style: enough to see each field, cheap at any store size
+
+
+def detect_style(layout: Layout, name: str = "events") -> Style:
+    """The style of the section's first items (composed alone), for new blocks to copy."""
+    import yaml
+
+    from timeline.store import yaml_loader
+
+    section = layout.sections.get(name)
+    if section is None or not section.items:
+        return Style()
+    lines = layout.lines
+    flow: dict[str, bool] = {}
+    summary: str | None = None
+    source_mappings: bool | None = None
+    order: list[str] = []
+    key_column = None
+    for index in range(min(_SAMPLE, len(section.items))):
+        first, end = section.item_span(index, lines)
+        text = "\n".join(lines[first:end]) + "\n"
+        try:
+            root = yaml.compose(text, Loader=yaml_loader())
+        except yaml.YAMLError:
+            continue
+        if root is None or not isinstance(root.value, list) or not root.value:
+            continue
+        item = root.value[0]
+        if not isinstance(item.value, list) or not item.value or not isinstance(item.value[0], tuple):
+            continue
+        if key_column is None:
+            key_column = item.start_mark.column
+            order = [k.value for k, _ in item.value]
+        for key, value in item.value:
+            if value.tag.endswith(":seq") and value.value:
+                flow.setdefault(key.value, bool(value.flow_style))
+                flow.setdefault("*", bool(value.flow_style))
+                if key.value == "sources" and source_mappings is None:
+                    source_mappings = value.value[0].tag.endswith(":map")
+            if key.value == "summary" and summary is None and value.tag.endswith(":str"):
+                summary = value.style if value.style in (">", "|") else ""
+    blank = True
+    if len(section.items) > 1:
+        line = section.items[1]
+        while line > 0 and lines[line - 1].strip().startswith("#"):
+            line -= 1
+        blank = line > 0 and not lines[line - 1].strip()
+    key_column = section.dash_column + 2 if key_column is None else key_column
+    return Style(
+        dash_column=section.dash_column,
+        key_column=key_column,
+        flow=flow,
+        summary=">" if summary is None else summary,
+        source_mappings=bool(source_mappings),
+        blank_between=blank,
+        key_order=tuple(order),
+    )
+
+
+def dedent_block(lines: list[str], style: Style) -> list[str]:
+    """An item's lines as a top-level mapping (the dash and the indentation taken off)."""
+    out = []
+    for number, line in enumerate(lines):
+        if number == 0:
+            out.append(line[style.key_column :] if line[: style.key_column].strip() == "-" else line.lstrip(" -"))
+            continue
+        spaces = len(line) - len(line.lstrip(" "))
+        out.append(line[min(spaces, style.key_column) :])
+    return out
+
+
+def indent_block(lines: list[str], style: Style) -> list[str]:
+    """A top-level mapping's lines as an item of the events list (the inverse of dedent)."""
+    dash = " " * style.dash_column + "-" + " " * (style.key_column - style.dash_column - 1)
+    indent = " " * style.key_column
+    out = []
+    for number, line in enumerate(lines):
+        if number == 0:
+            out.append(dash + line)
+        else:
+            out.append(indent + line if line.strip() else "")
+    return out
