@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from timeline.dates import DateSyntaxError, EventDate, parse_event_date
-from timeline.edit._commit import Change, Committed, Op, Snapshot, commit, events_by_id
 from timeline.edit._check import validate_fast
+from timeline.edit._commit import Change, Committed, Op, Snapshot, commit, events_by_id
 from timeline.edit._fields import check_source, check_tag, future_warning
 from timeline.edit._layout import detect_style, indent_block
 from timeline.edit._render import company_lines, event_lines
@@ -186,9 +186,7 @@ def _plan(new: NewEvent, force: bool) -> tuple[list[str], Callable[[Snapshot], C
         by_id = events_by_id(store)
         event_id = new.id or make_id(new.title.strip(), new.date, by_id.keys() | set())
         registering = {fold_name(n): n.strip() for n in new.new_companies}
-        companies = list(
-            dict.fromkeys(store.registry.resolve(c) or registering[fold_name(c)] for c in new.companies)
-        )
+        companies = list(dict.fromkeys(store.registry.resolve(c) or registering[fold_name(c)] for c in new.companies))
         when = parse_event_date(new.date)
         expected = Event(
             event_id,
@@ -260,6 +258,7 @@ def add_event(
         cache_folder=cache_folder,
     )
     event = next(e for e in done.store.events if e.id == done.change.info)
-    warnings = (future_warning(event, today),) if today is not None and future_warning(event, today) else ()
+    warning = future_warning(event, today) if today is not None else None
+    warnings = (warning,) if warning else ()
     written_path = next(iter(done.after), None)
     return AddResult(event, "\n".join(block) + "\n", done.written, warnings, written_path)

@@ -39,17 +39,15 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
         ) != len(order[number]):
             return None  # the lines do not show the events the cache knows: do not trust either
     new_companies = [op.company for op in change.ops if op.action == "company" and op.company is not None]
-    registry = store.registry
+    registry: Registry | None = store.registry
     if new_companies:
-        registry = _registry_with(registry, new_companies)
-        if registry is None:
-            return None
+        registry = _registry_with(store.registry, new_companies)
+    if registry is None:
+        return None
     removed: set[str] = set()
     added: list[Event] = []
     # operations on one file are applied to its order from the last item up
-    for op in sorted(
-        (o for o in change.ops if o.action != "company"), key=lambda o: (o.file, o.index), reverse=True
-    ):
+    for op in sorted((o for o in change.ops if o.action != "company"), key=lambda o: (o.file, o.index), reverse=True):
         ids = order[op.file]
         if op.action in ("replace", "delete"):
             removed.add(ids[op.index])

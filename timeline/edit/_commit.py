@@ -12,6 +12,7 @@ next command is warm.
 
 from __future__ import annotations
 
+import functools
 import os
 import zlib
 from collections.abc import Callable
@@ -150,7 +151,9 @@ def _cached_store(store_path: Path, folder: Path | None, states: list[FileState]
         return None
     from timeline.store import _cache
 
-    keys = tuple((str(s.real), s.stat[2], s.stat[3], zlib.crc32(s.data)) for s in states if s.stat and s.data is not None)
+    keys = tuple(
+        (str(s.real), s.stat[2], s.stat[3], zlib.crc32(s.data)) for s in states if s.stat and s.data is not None
+    )
     return _cache.read_matching(folder, store_path, keys, tuple(s.path for s in states))
 
 
@@ -221,7 +224,9 @@ def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
     by_file: dict[int, list[Op]] = {}
     for op in ops:
         by_file.setdefault(op.file, []).append(op)
-    return {n: _apply(snapshot.files[n].text, _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()}
+    return {
+        n: _apply(snapshot.files[n].text, _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()
+    }
 
 
 def validate_full(snapshot: Snapshot, texts: dict[int, str]) -> Store:
@@ -313,10 +318,8 @@ def _attempt(
             data = text.encode("utf-8")
             if state.data is not None and state.data.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff"):
                 data = b"\xef\xbb\xbf" + data
-            skip = set(written)
-            atomic_write(
-                state.real, data, mode=_mode(state), before_replace=lambda skip=skip: _check_unchanged(snapshot.files, skip)
-            )
+            check = functools.partial(_check_unchanged, snapshot.files, set(written))
+            atomic_write(state.real, data, mode=_mode(state), before_replace=check)
             written.add(number)
             state.data = data
     if cache_folder is not None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from timeline.errors import WriteError
 
 
-
 @dataclass
 class Section:
     """A top-level list (``companies`` or ``events``): its key line, items and end."""

@@ -20,7 +20,11 @@ def _summary_lines(text: str, style: Style) -> list[str]:
         body = text.strip().splitlines() if indicator == "|" else _wrap(text.strip(), _WRAP - style.key_column - 2)
         lines = [f"summary: {indicator}", *("  " + line if line else "" for line in body)]
         loaded = _yaml_reads("\n".join(lines) + "\n")
-        if isinstance(loaded, dict) and isinstance(loaded.get("summary"), str) and loaded["summary"].strip() == text.strip():
+        if (
+            isinstance(loaded, dict)
+            and isinstance(loaded.get("summary"), str)
+            and loaded["summary"].strip() == text.strip()
+        ):
             return lines
     return [f"summary: {quote(text)}"]
 
@@ -34,7 +38,11 @@ def _wrap(text: str, width: int) -> list[str]:
 def _source_lines(sources: Sequence[Source], style: Style) -> list[str]:
     if not style.source_mappings and all(s.title is None and s.publisher is None and s.note is None for s in sources):
         items = [quote(s.url) for s in sources]
-        return [f"sources: [{', '.join(items)}]"] if style.is_flow("sources") else ["sources:", *(f"  - {i}" for i in items)]
+        return (
+            [f"sources: [{', '.join(items)}]"]
+            if style.is_flow("sources")
+            else ["sources:", *(f"  - {i}" for i in items)]
+        )
     lines = ["sources:"]
     for source in sources:
         first = True

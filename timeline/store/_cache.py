@@ -127,9 +127,7 @@ def read(folder: Path, store_path: Path) -> Store | None:
         return None
 
 
-def read_matching(
-    folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
-) -> Store | None:
+def read_matching(folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]) -> Store | None:
     """The cached store if its entry was made for exactly these file keys (an edit has just
     read the files and computed them), else None."""
     try:
