@@ -52,6 +52,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "export": ["export", "-F", "html", "-c", "OpenAI"],
     "init": ["init", "mine.yaml"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
+    "edit": ["-f", "mine.yaml", "edit", "microsoft-openai-amended-agreement-2026", "--add-tag", "a-test-tag"],
+    "rm": ["-f", "mine.yaml", "rm", "microsoft-openai-amended-agreement-2026", "--unlink"],
 }
 
 
@@ -75,13 +77,17 @@ def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) -> None:
-    if name == "add":
+    if name in ("add", "edit", "rm"):
         assert_clean(timeline("init", "mine.yaml", cwd=tmp_path), 0)
     result = timeline(*INVOCATIONS[name], cwd=tmp_path, env={"COLUMNS": "100"})
     assert_clean(result, 0)
     assert result.stdout or result.stderr
     if name == "add":
         assert "A test event" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    if name == "edit":
+        assert "a-test-tag" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    if name == "rm":
+        assert "id: microsoft-openai-amended-agreement-2026" not in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

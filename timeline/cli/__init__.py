@@ -57,6 +57,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("_export", "export_events"),
     "init": ("_write", "init"),
     "add": ("_write", "add"),
+    "edit": ("_edit", "edit"),
+    "rm": ("_edit", "rm"),
 }
 
 

@@ -30,7 +30,7 @@ def validate_fast(snapshot: Snapshot, change: Change[R], texts: dict[int, str]) 
 
 def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     store = snapshot.store
-    if len(snapshot.files) != len(store.order):
+    if any(op.action == "text" for op in change.ops) or len(snapshot.files) != len(store.order):
         return None  # a new file: let the full validation read the folder's conventions
     order = [list(ids) for ids in store.order]
     for number, state in enumerate(snapshot.files):

@@ -171,6 +171,9 @@ def _text_edits(state: FileState, ops: list[Op]) -> list[tuple[int, int, list[st
     edits: list[tuple[int, int, list[str]]] = []
     blank = [""] if style.blank_between else []
     for op in ops:
+        if op.action == "text":  # the whole file (edit --file)
+            edits.append((0, len(lines), op.lines))
+            continue
         if op.action == "company":
             section = layout.section("companies")
             if section.flow or not section.items:
