@@ -1,4 +1,4 @@
-"""Commands that write: `timeline init` and `timeline add`."""
+"""Commands that create a store or add to it: `timeline init` and `timeline add`."""
 
 from __future__ import annotations
 
@@ -16,18 +16,17 @@ from timeline.errors import Interrupted, TimelineError, UsageError
 
 
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to put your copy (default: ./events.yaml).")] = Path(
-        "events.yaml"
-    ),
+    path: Annotated[
+        Path, typer.Argument(help="Where to put your store: a file, or a folder for events.yaml (default: .).")
+    ] = Path("events.yaml"),
+    empty: Annotated[bool, typer.Option("--empty", help="Start with no events (and a commented example).")] = False,
 ) -> None:
-    """Copy the shipped store to PATH, so you have one of your own to extend."""
-    from timeline.fileio import atomic_write
-    from timeline.store import packaged_store
+    """Create your own store at PATH: a copy of the shipped one, or --empty."""
+    from timeline.edit._init import create_store
 
-    if path.exists() or path.is_symlink():
-        raise UsageError(f"{path} already exists; not overwriting it")
-    atomic_write(path, packaged_store().read_bytes(), mode=0o644)
-    sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
+    store, schema = create_store(path, empty=empty)
+    beside = f" and {visible(schema.name)} (for editors)" if schema is not None else ""
+    sys.stdout.write(f"created {visible(str(store))}{beside}; add events with `timeline add` or by editing it\n")
 
 
 def _fill_in(ctx: typer.Context, new: NewEvent, *, given_summary: bool) -> NewEvent:

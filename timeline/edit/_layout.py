@@ -113,7 +113,7 @@ class Style:
     key_column: int = 4
     flow: dict[str, bool] = field(default_factory=dict)  # per list field: flow ([a, b]) or block
     summary: str = ">"  # ">", "|" or "" (a one-line scalar)
-    source_mappings: bool = False  # sources written as ``- url: ...`` mappings
+    source_mappings: bool = True  # sources written as ``- url: ...`` mappings (as the shipped store does)
     blank_between: bool = True
     key_order: tuple[str, ...] = ()
 
