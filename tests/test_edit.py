@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from test_add import FAULTS, leftovers
+from test_installed import _script
 
 from timeline.edit._change import FieldChanges, remove_event, set_fields
 from timeline.errors import TimelineError
 from timeline.store import load
 
 from conftest import DATA, PINNED_TODAY, Runner
-from test_add import FAULTS, leftovers
-from test_installed import _script
 
 FAKE_EDITOR = """
 import json, os, pathlib, sys
