@@ -230,7 +230,14 @@ def set_fields(
     cache_folder: Path | None = None,
 ) -> ChangeResult:
     """Change some fields of one event; only their lines in the block change."""
+    plan = plan_set_fields(event_id, changes, today)
+    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
 
+
+Plan = Callable[[Snapshot], Change[tuple[str, ...]]]
+
+
+def plan_set_fields(event_id: str, changes: FieldChanges, today: date) -> Plan:
     def plan(snapshot: Snapshot) -> Change[tuple[str, ...]]:
         number, index = _locate(snapshot, event_id)
         event = next(e for e in snapshot.store.events if e.id == event_id)
@@ -241,7 +248,7 @@ def set_fields(
         new = indent_block(rewrite_fields(lines, values, style), style)
         return Change([Op("replace", number, index, new)], ())
 
-    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
+    return plan
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,11 @@ def replace_block(
 ) -> ChangeResult:
     """Put ``edited`` (dedented lines, from an editor) in place of the event's block, if the
     block is still ``original`` in the store; the whole store is validated with it."""
+    plan = plan_replace_block(event_id, original, edited)
+    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
 
+
+def plan_replace_block(event_id: str, original: Sequence[str], edited: Sequence[str]) -> Plan:
     def plan(snapshot: Snapshot) -> Change[tuple[str, ...]]:
         number, index = _locate(snapshot, event_id)
         state = snapshot.files[number]
@@ -294,7 +305,7 @@ def replace_block(
             raise UsageError("the edited event is empty; to remove it, use `timeline rm`")
         return Change([Op("replace", number, index, indent_block(body, style))], ())
 
-    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
+    return plan
 
 
 def replace_file(
@@ -327,7 +338,11 @@ def remove_event(
     cache_folder: Path | None = None,
 ) -> ChangeResult:
     """Take the event's block out; other events' links to it go too only with ``unlink``."""
+    plan = plan_remove(event_id, unlink)
+    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
 
+
+def plan_remove(event_id: str, unlink: bool) -> Plan:
     def plan(snapshot: Snapshot) -> Change[tuple[str, ...]]:
         number, index = _locate(snapshot, event_id)
         linked = [e for e in snapshot.store.events if event_id in e.related and e.id != event_id]
@@ -345,4 +360,4 @@ def remove_event(
             ops.append(Op("replace", where, at, indent_block(rewrite_fields(lines, values, state.style), state.style)))
         return Change(ops, tuple(e.id for e in linked))
 
-    return _run(path, event_id, plan, dry_run=dry_run, lock_timeout=lock_timeout, cache_folder=cache_folder)
+    return plan

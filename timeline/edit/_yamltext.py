@@ -28,7 +28,7 @@ def _yaml_reads(text: str) -> object:
 
     try:
         return yaml.load(text, Loader=yaml_loader())  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # `0000-00-00` reads as a bad timestamp
         return None
 
 
