@@ -15,13 +15,40 @@ from dataclasses import dataclass, field
 from timeline.errors import WriteError
 
 
+class ItemLines:
+    """The line of each item's dash, computed on demand from the items' character offsets:
+    an edit looks at a few items, and counting lines for all of them costs more than the rest."""
+
+    def __init__(self, text: str, offsets: list[int], base: tuple[int, int]) -> None:
+        self._text = text
+        self._offsets = offsets
+        self._known: dict[int, int] = {}
+        self._base = base  # (offset, line) of a known line start before the first item
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += len(self._offsets)
+        if not 0 <= index < len(self._offsets):
+            raise IndexError(index)
+        line = self._known.get(index)
+        if line is None:
+            before = [i for i in (index - 1, index - 2) if i in self._known]
+            offset, line = (self._offsets[before[0]], self._known[before[0]]) if before else self._base
+            line += self._text.count("\n", offset, self._offsets[index])
+            self._known[index] = line
+        return line
+
+
 @dataclass
 class Section:
     """A top-level list (``companies`` or ``events``): its key line, items and end."""
 
     key_line: int
     end: int  # the line after the section's last line with content
-    items: list[int] = field(default_factory=list)  # the line of each item's dash
+    items: ItemLines | list[int] = field(default_factory=list)  # the line of each item's dash
     flow: bool = False  # written ``key: []``
     dash_column: int = 2
 
@@ -53,10 +80,10 @@ class Layout:
         return section
 
 
-_TOP_LINE = re.compile(r"^(version|companies|events)[ \t]*:([^\r\n]*)", re.M)
+_TOP_KEY = re.compile(r"(version|companies|events)[ \t]*:([^\r\n]*)")
 _FIRST_DASH = re.compile(r"^( *)-(?=[ \r\n]|$)", re.M)
 _CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M)
-_OTHER_TOP = re.compile(r"^[^ \t\r\n#-]", re.M)
+_OTHER_TOP = re.compile(r"\n[^ \t\r\n#-]")  # a literal first character: a fast search
 
 
 def scan(text: str) -> Layout:
@@ -69,13 +96,17 @@ def scan(text: str) -> Layout:
         text = text[1:]
     lines = text.splitlines()
     sections: dict[str, Section] = {}
-    tops = list(_TOP_LINE.finditer(text))
-    for match in tops:
-        if match[1] == "version":
+    starts = [0] if text[:1] not in ("", " ", "\t", "\r", "\n", "#", "-") else []
+    at = 0
+    while (top := _OTHER_TOP.search(text, at)) is not None:  # one pass: lines at column 0
+        at = top.start() + 1
+        starts.append(at)
+    for number, begin in enumerate(starts):
+        match = _TOP_KEY.match(text, begin)
+        if match is None or match[1] == "version":
             continue
         start = match.end()
-        limit_match = _OTHER_TOP.search(text, start + 1)
-        stop = limit_match.start() if limit_match else len(text)
+        stop = starts[number + 1] if number + 1 < len(starts) else len(text)
         key_line = text.count("\n", 0, match.start())
         section = Section(key_line, key_line + 1)
         sections[match[1]] = section
@@ -92,12 +123,9 @@ def scan(text: str) -> Layout:
         if dash is None:
             raise WriteError(f"cannot find the items of {match[1]!r}: it is not a plain block list")
         section.dash_column = len(dash[1])
-        item = re.compile(rf"^ {{{section.dash_column}}}-(?=[ \r\n]|$)", re.M)
-        line, at = key_line, match.start()
-        for found in item.finditer(text, first.start(), stop):
-            line += text.count("\n", at, found.start())
-            at = found.start()
-            section.items.append(line)
+        item = re.compile("\n" + " " * section.dash_column + "-(?![^ \r\n])")
+        offsets = [m.start() + 1 for m in item.finditer(text, dash.start() - 1, stop)]
+        section.items = ItemLines(text, offsets, (match.start(), key_line))
         end = text.count("\n", 0, stop) if stop < len(text) else len(lines)
         while end > section.items[-1] + 1 and _is_filler(lines[end - 1]):
             end -= 1
