@@ -25,7 +25,7 @@ from timeline.errors import Finding, StoreError, WriteError
 from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
 from timeline.model import Company, Event
 from timeline.store import Store, load_bytes, store_files
-from timeline.store._yaml import decode, read_bytes
+from timeline.store._yaml import decode, gc_paused, read_bytes
 
 CHANGED = "the store changed while writing; nothing was written"
 _ATTEMPTS = 3
@@ -303,8 +303,21 @@ def _attempt(
     *,
     write: bool,
 ) -> Committed[R]:
-    snapshot = read_snapshot(store_path, cache_folder)
-    change = plan(snapshot)
+    with gc_paused():  # many small objects, all kept until the write: no collections meanwhile
+        snapshot = read_snapshot(store_path, cache_folder)
+        change = plan(snapshot)
+        return _plan_and_write(store_path, snapshot, change, validate, cache_folder, write=write)
+
+
+def _plan_and_write(
+    store_path: Path,
+    snapshot: Snapshot,
+    change: Change[R],
+    validate: Callable[[Snapshot, Change[R], dict[int, str]], Store] | None,
+    cache_folder: Path | None,
+    *,
+    write: bool,
+) -> Committed[R]:
     texts = new_texts(snapshot, change.ops)
     if snapshot.cached and validate is not None:
         store = validate(snapshot, change, texts)
