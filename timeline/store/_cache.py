@@ -14,8 +14,9 @@ import marshal
 import os
 import sys
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from timeline import __version__
 from timeline.dates import EventDate, PartialDate
@@ -62,13 +63,14 @@ def _read_all(files: list[Path]) -> list[tuple[Path, bytes, FileKey]] | None:
         return None
 
 
-def _pack(store: Store) -> bytes:
-    def part(p: PartialDate) -> tuple[int, int | None, int | None, bool, bool]:
-        return (p.year, p.month, p.day, p.approximate, p.uncertain)
+def _part(p: PartialDate) -> tuple[int, int | None, int | None, bool, bool]:
+    return (p.year, p.month, p.day, p.approximate, p.uncertain)
 
-    companies = tuple((c.name, c.aliases, c.parent) for c in store.registry.companies)
-    # Rows follow EVENT_FIELDS, with the date as two packed parts and sources as plain tuples.
-    events = tuple(
+
+def pack_rows(events: Iterable[Event]) -> tuple[Any, ...]:
+    """Rows follow EVENT_FIELDS, with the date as two packed parts and sources as plain tuples."""
+    part = _part
+    return tuple(
         (
             e.id,
             part(e.date.start),
@@ -77,21 +79,26 @@ def _pack(store: Store) -> bytes:
             tuple(tuple(s) for s in e.sources),
             e.related,
         )
-        for e in store.events
+        for e in events
     )
-    return marshal.dumps((companies, events, store.order))
 
 
-def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
-    companies, rows, order = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
-    registry = Registry(tuple(Company(*c) for c in companies))
-    # tuple.__new__ builds each value type in C, skipping the NamedTuple's Python-level __new__
-    # (and so its arity check, done here instead): rows are packed in field order, and this
-    # halves the cost of a warm start at 100,000 events.
+def pack_companies(registry: Registry) -> tuple[Any, ...]:
+    return tuple((c.name, c.aliases, c.parent) for c in registry.companies)
+
+
+def _pack(store: Store) -> bytes:
+    return marshal.dumps((pack_companies(store.registry), pack_rows(store.events), store.order))
+
+
+def unpack_rows(rows: tuple[tuple[Any, ...], ...]) -> tuple[Event, ...]:
+    """Events from packed rows. tuple.__new__ builds each value type in C, skipping the
+    NamedTuple's Python-level __new__ (and so its arity check, done here instead): this halves
+    the cost of a warm start at 100,000 events."""
     if any(len(row) != _ARITY + 1 for row in rows):
         raise ValueError("cache rows do not match this version's event fields")
     new, part, event_date, source, event = tuple.__new__, PartialDate, EventDate, Source, Event
-    events = tuple(
+    return tuple(
         new(
             event,
             (
@@ -108,7 +115,12 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
         )
         for row in rows
     )
-    return Store(events, registry, files, (), order)
+
+
+def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
+    companies, rows, order = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
+    registry = Registry(tuple(Company(*c) for c in companies))
+    return Store(unpack_rows(rows), registry, files, (), order)
 
 
 def read(folder: Path, store_path: Path) -> Store | None:
@@ -163,8 +175,23 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
         return cached
     findings: list[Finding] = []
     read_ok = read_files(store_path, findings)
-    store = load_bytes(read_ok, findings)
+    keys = None
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)
+    folder_store = len(read_ok) > 1 and keys is not None and not findings
+    if folder_store and keys is not None:
+        from timeline.store._parts import load_parts, write_parts
+
+        partial = load_parts(folder, read_ok, keys)
+        if partial is not None:
+            write(folder, store_path, partial.store, keys)
+            write_parts(folder, partial.store, read_ok, keys, only=partial.reparsed)
+            return partial.store
+    store = load_bytes(read_ok, findings)
+    if keys is not None:
         write(folder, store_path, store, keys)
+        if folder_store:
+            from timeline.store._parts import write_parts
+
+            write_parts(folder, store, read_ok, keys)
     return store

@@ -94,7 +94,19 @@ def load_text(text: str, label: str = "<text>", *, today: date | None = None) ->
     return _load_texts([(Path(label), text)], [], today)
 
 
-def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: date | None) -> Store:
+def load_part(texts: list[tuple[Path, str]], outside_ids: frozenset[str]) -> Store:
+    """Validate some files of a folder store whose other files are known to be valid (the
+    cache's partial reload): ``outside_ids`` are the other files' event ids, which related
+    links may name and new events must not reuse."""
+    return _load_texts(texts, [], None, outside_ids)
+
+
+def _load_texts(
+    texts: list[tuple[Path, str]],
+    findings: list[Finding],
+    today: date | None,
+    outside_ids: frozenset[str] = frozenset(),
+) -> Store:
     walker = Walker(findings)
     parsed: list[Parsed] = []
     with gc_paused():
@@ -112,6 +124,9 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                 event = parse_event(walker, node, registry)
                 if event is None:
                     continue
+                if event.id in outside_ids:
+                    walker.error(node, f"duplicate id {event.id!r} (also in another file)")
+                    continue
                 if event.id in nodes:
                     label, first = nodes[event.id]
                     walker.error(node, f"duplicate id {event.id!r} (first at {label}:{first.start_mark.line + 1})")
@@ -121,7 +136,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
             order.append(tuple(e.id for e in events[start:]))
         for event in events:
             for related in event.related:
-                if related not in nodes:
+                if related not in nodes and related not in outside_ids:
                     walker.label, node = nodes[event.id]
                     walker.error(
                         node,
