@@ -2,8 +2,10 @@
 
 An entry is keyed by the store's resolved path and is used only while every file's size,
 modification time (ns) and CRC-32 of its bytes match, so an edit that keeps size and mtime is
-still seen. Entries are written atomically; a corrupt, truncated or foreign-version entry is
-ignored, and a cache folder that cannot be written just means no cache.
+still seen. Entries are written atomically into a private folder (0700, this user's, not
+writable by others) with a checksum of their payload; an entry that is not a regular file of
+this user, too large, corrupt, truncated or of another version is ignored, and a cache folder
+that cannot be written (or trusted) just means no cache.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import gc
 import marshal
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
@@ -35,12 +38,67 @@ _ARITY = len(EVENT_FIELDS)
 FileKey = tuple[str, int, int, int]
 
 
+_MAGIC = b"TLC3"
+_HEADER = len(_MAGIC) + 12  # magic, payload length (8 bytes), CRC-32 of the payload (4 bytes)
+MAX_ENTRY_BYTES = 1 << 30
+
+
 def cache_dir(environ: Mapping[str, str]) -> Path | None:
-    """``$XDG_CACHE_HOME/timeline`` (default ``~/.cache/timeline``), or None when turned off."""
+    """``$XDG_CACHE_HOME/timeline`` (default ``~/.cache/timeline``), or None when turned off.
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG spec says."""
     if environ.get("TIMELINE_NO_CACHE", "") not in ("", "0"):
         return None
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "timeline"
+
+
+def _owned_folder(folder: Path, *, create: bool) -> bool:
+    """Whether ``folder`` is a real folder of this user that nobody else can write to (made
+    0700 when created): an entry planted by someone else must never be served."""
+    try:
+        if create:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def read_blob(path: Path) -> Any:
+    """An entry's object: a regular file of this user, bounded, checksummed; OSError or
+    ValueError when it is anything else (a FIFO, a device, a link, damaged, foreign)."""
+    if not _owned_folder(path.parent, create=False):
+        raise ValueError("cache folder not trusted")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > MAX_ENTRY_BYTES:
+            raise ValueError("not a cache entry")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(blob) < _HEADER or not blob.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    length = int.from_bytes(blob[4:12], "little")
+    payload = memoryview(blob)[_HEADER:]
+    if length != len(payload) or zlib.crc32(payload) != int.from_bytes(blob[12:16], "little"):
+        raise ValueError("damaged cache entry")
+    return marshal.loads(payload)  # noqa: S302 - our own file: owned, private folder, checksummed
+
+
+def write_blob(folder: Path, path: Path, value: Any) -> None:
+    """Save an entry (private, atomic, not fsynced); failures are ignored (no cache)."""
+    with contextlib.suppress(OSError, WriteError):
+        if not _owned_folder(folder, create=True):
+            return
+        payload = marshal.dumps(value)
+        header = _MAGIC + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+        atomic_write(path, header + payload, durable=False)
 
 
 def _entry(folder: Path, store_path: Path) -> Path:
@@ -126,8 +184,7 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
 def read(folder: Path, store_path: Path) -> Store | None:
     """The cached store, or None if there is no valid entry for the store as it is now."""
     try:
-        blob = _entry(folder, store_path).read_bytes()
-        tag, keys, payload = marshal.loads(blob)  # noqa: S302 - validated below; errors mean "no cache"
+        tag, keys, payload = read_blob(_entry(folder, store_path))
         if tag != _TAG or not isinstance(payload, bytes):
             return None
         files = store_files(store_path)
@@ -148,7 +205,7 @@ def read_matching(folder: Path, store_path: Path, keys: tuple[FileKey, ...], fil
     """The cached store if its entry was made for exactly these file keys (an edit has just
     read the files and computed them), else None."""
     try:
-        tag, entry_keys, payload = marshal.loads(_entry(folder, store_path).read_bytes())  # noqa: S302
+        tag, entry_keys, payload = read_blob(_entry(folder, store_path))
         if tag != _TAG or not isinstance(payload, bytes) or entry_keys != keys:
             return None
         with gc_paused():
@@ -161,9 +218,7 @@ def read_matching(folder: Path, store_path: Path, keys: tuple[FileKey, ...], fil
 
 def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...]) -> None:
     """Save ``store`` for the files described by ``keys``; failures are ignored (no cache)."""
-    with contextlib.suppress(OSError, WriteError):
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(_entry(folder, store_path), marshal.dumps((_TAG, keys, _pack(store))), durable=False)
+    write_blob(folder, _entry(folder, store_path), (_TAG, keys, _pack(store)))
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:

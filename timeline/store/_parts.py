@@ -12,17 +12,15 @@ validate's own.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from timeline.errors import StoreError, WriteError
-from timeline.fileio import atomic_write
+from timeline.errors import StoreError
 from timeline.model import Event
-from timeline.store._cache import _TAG, FileKey, pack_companies, pack_rows, unpack_rows
+from timeline.store._cache import _TAG, FileKey, pack_companies, pack_rows, read_blob, unpack_rows, write_blob
 from timeline.store._load import Store, load_part
 from timeline.store._yaml import gc_paused
 
@@ -55,7 +53,7 @@ def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[Fil
     parts: dict[int, tuple[Any, ...]] = {}
     for number, key in enumerate(keys):
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            tag, entry_key, *rest = marshal.loads(_entry(folder, key).read_bytes())  # noqa: S302 - checked below
+            tag, entry_key, *rest = read_blob(_entry(folder, key))
             if tag == _TAG and entry_key == key and len(rest) == 5:
                 parts[number] = tuple(rest)
     if not parts:
@@ -114,8 +112,7 @@ def write_parts(
     """Save one part entry per file (or only for the files in ``only``); failures are ignored."""
     registry = pack_companies(store.registry)
     by_id = {e.id: e for e in store.events}
-    with contextlib.suppress(OSError, WriteError, UnicodeDecodeError, KeyError):
-        folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(UnicodeDecodeError, KeyError):
         for number, ((_, data), key) in enumerate(zip(contents, keys, strict=True)):
             if only is not None and number not in only:
                 continue
@@ -123,5 +120,4 @@ def write_parts(
             own = [by_id[i] for i in ids]
             text = companies_text(data.decode("utf-8-sig"))
             sort_keys: tuple[Any, ...] = tuple(e.sort_key for e in own)
-            blob = marshal.dumps((_TAG, key, registry, pack_rows(own), sort_keys, ids, text))
-            atomic_write(_entry(folder, key), blob, durable=False)
+            write_blob(folder, _entry(folder, key), (_TAG, key, registry, pack_rows(own), sort_keys, ids, text))
