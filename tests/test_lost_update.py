@@ -30,6 +30,22 @@ def editor_save(store: Path, text: str) -> None:
     os.replace(temp, store)
 
 
+def held_lock(store: Path, process: subprocess.Popen[bytes]) -> None:
+    """Wait until the add holds the store's lock (it then reads, plans and writes)."""
+    import fcntl
+
+    lock = store.with_name(store.name + ".lock")
+    while process.poll() is None:
+        if lock.exists():
+            with lock.open("rb") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        time.sleep(0.002)
+
+
 def test_an_editor_save_during_add_is_never_lost(tmp_path: Path) -> None:
     original = packaged_store().read_text(encoding="utf-8")
     first = load(packaged_store()).events[0]
@@ -38,7 +54,7 @@ def test_an_editor_save_during_add_is_never_lost(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "TIMELINE_NOW": PINNED_TODAY}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     rng = random.Random(17)  # noqa: S311 - reproducible delays, not secrets
-    delays = [rng.uniform(0.3, 1.0) for _ in range(TRIALS)]
+    delays = [rng.uniform(0.0, 0.4) for _ in range(TRIALS)]
 
     def add(store: Path, number: int) -> subprocess.Popen[bytes]:
         args = ["-f", str(store), "add", "--date", "2026-06-01", "--title", f"Racing add {number}"]
@@ -57,6 +73,7 @@ def test_an_editor_save_during_add_is_never_lost(tmp_path: Path) -> None:
         store.parent.mkdir()
         store.write_text(original, encoding="utf-8")
         process = add(store, number)
+        held_lock(store, process)  # the add has started its read-modify-write
         time.sleep(delays[number] * duration)
         editor_save(store, edited)
         _, err = process.communicate(timeout=120)
