@@ -178,4 +178,4 @@ def test_after_a_write_the_next_command_is_warm(run: Runner, tmp_path: Path, com
     cached = _cache.read(tmp_path / "cache" / "timeline", store)
     assert cached is not None, "the write left no cache entry for the new file"
     full = load(store)
-    assert (cached.events, cached.registry) == (full.events, full.registry)
+    assert (cached.events, cached.registry, cached.order) == (full.events, full.registry, full.order)

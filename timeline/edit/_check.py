@@ -16,6 +16,7 @@ from timeline.edit._commit import Change, Snapshot, validate_full
 from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
+from timeline.store._cache import pack_rows
 from timeline.store._parse import Walker, parse_event
 from timeline.store._yaml import compose
 from timeline.text import fold_name
@@ -73,9 +74,19 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     gone = removed - set(new_ids)
     if gone and any(r in gone for e in store.events if e.id not in removed for r in e.related):
         return None
-    events = [e for e in store.events if e.id not in removed] if removed else list(store.events)
+    events = list(store.events)
+    rows = list(snapshot.rows) if snapshot.rows is not None and len(snapshot.rows) == len(events) else None
+    if removed:
+        for index in sorted((i for i, e in enumerate(events) if e.id in removed), reverse=True):
+            del events[index]
+            if rows is not None:
+                del rows[index]
     for event in added:
-        bisect.insort(events, event, key=lambda e: sort_key(e.date, e.id))
+        index = bisect.bisect_right(events, sort_key(event.date, event.id), key=lambda e: sort_key(e.date, e.id))
+        events.insert(index, event)
+        if rows is not None:
+            rows.insert(index, pack_rows((event,))[0])
+    snapshot.new_rows = rows  # the next cache entry, without packing every event again
     return Store(tuple(events), registry, tuple(s.path for s in snapshot.files), (), tuple(tuple(i) for i in order))
 
 

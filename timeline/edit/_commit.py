@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from timeline.edit._layout import Layout, Section, Style, detect_style, scan
 from timeline.errors import Finding, StoreError, WriteError
@@ -68,6 +68,8 @@ class Snapshot:
     files: list[FileState]
     store: Store
     cached: bool  # the store came from a cache entry matching these bytes
+    rows: tuple[Any, ...] | None = None  # the cache entry's packed events, in store order
+    new_rows: list[Any] | None = None  # the same after the change (set by the fast check)
 
     def file_of(self, event_id: str) -> tuple[int, int]:
         """(file index, item index) of the event with ``event_id``."""
@@ -139,14 +141,15 @@ def read_snapshot(store_path: Path, cache_folder: Path | None) -> Snapshot:
         if text is None:
             raise StoreError(findings)
         states.append(FileState(path, real, data, text, _stat_key(before)))
-    store = _cached_store(store_path, cache_folder, states)
-    cached = store is not None
-    if store is None:
-        store = load_bytes([(s.path, s.data or b"") for s in states])
-    return Snapshot(store_path, states, store, cached)
+    found = _cached_store(store_path, cache_folder, states)
+    if found is not None:
+        return Snapshot(store_path, states, found[0], True, found[1])
+    return Snapshot(store_path, states, load_bytes([(s.path, s.data or b"") for s in states]), False)
 
 
-def _cached_store(store_path: Path, folder: Path | None, states: list[FileState]) -> Store | None:
+def _cached_store(
+    store_path: Path, folder: Path | None, states: list[FileState]
+) -> tuple[Store, tuple[Any, ...]] | None:
     if folder is None:
         return None
     from timeline.store import _cache
@@ -358,7 +361,7 @@ def _write_cache(folder: Path, store_path: Path, store: Store, snapshot: Snapsho
             keys.append((str(state.real), stat.st_size, stat.st_mtime_ns, zlib.crc32(state.data)))
     except OSError:
         return
-    _cache.write(folder, store_path, store, tuple(keys))
+    _cache.write(folder, store_path, store, tuple(keys), snapshot.new_rows)
 
 
 def event_block(state: FileState, index: int) -> list[str]:

@@ -201,24 +201,35 @@ def read(folder: Path, store_path: Path) -> Store | None:
         return None
 
 
-def read_matching(folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]) -> Store | None:
-    """The cached store if its entry was made for exactly these file keys (an edit has just
-    read the files and computed them), else None."""
+def read_matching(
+    folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
+) -> tuple[Store, tuple[Any, ...]] | None:
+    """The cached store (and its packed rows, so an edit can write the next entry without
+    packing every event again) if its entry was made for exactly these file keys (an edit has
+    just read the files and computed them), else None."""
     try:
         tag, entry_keys, payload = read_blob(_entry(folder, store_path))
         if tag != _TAG or not isinstance(payload, bytes) or entry_keys != keys:
             return None
         with gc_paused():
-            store = _unpack(payload, files)
+            companies, rows, order = marshal.loads(payload)  # noqa: S302 - checksummed, our own
+            registry = Registry(tuple(Company(*c) for c in companies))
+            store = Store(unpack_rows(rows), registry, files, (), order)
             gc.freeze()
-            return store
+            return store, rows
     except (OSError, EOFError, ValueError, TypeError, IndexError):
         return None
 
 
-def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...]) -> None:
-    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache)."""
-    write_blob(folder, _entry(folder, store_path), (_TAG, keys, _pack(store)))
+def write(
+    folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...], rows: list[Any] | None = None
+) -> None:
+    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
+    ``rows``: the store's events already packed (an edit's fast path keeps them)."""
+    payload = (
+        marshal.dumps((pack_companies(store.registry), tuple(rows), store.order)) if rows is not None else _pack(store)
+    )
+    write_blob(folder, _entry(folder, store_path), (_TAG, keys, payload))
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:
