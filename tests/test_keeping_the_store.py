@@ -272,3 +272,16 @@ def test_a_folder_store_adds_to_the_events_year_file(run: Runner, tmp_path: Path
     assert "example-summit-2025" not in (folder / "2025.yaml").read_text()
     assert {e.id for e in load(folder).events} >= {"a-new-year-2027", "into-2025"}
     shutil.rmtree(folder)
+
+
+def test_init_respects_the_umask(run: Runner, isolated: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o077)
+    try:
+        assert run("init", "private.yaml").exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((isolated / "private.yaml").stat().st_mode) == 0o600
+    assert stat.S_IMODE((isolated / "timeline.schema.json").stat().st_mode) == 0o600

@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from test_installed import _script
 
 from timeline.store import load, packaged_store
@@ -93,3 +94,27 @@ def test_an_editor_save_during_add_is_never_lost(tmp_path: Path) -> None:
     assert lost == 0, f"{lost} of {TRIALS} editor saves were overwritten by add"
     # the race was real: some saves came before add's rename (both kept), some after it
     assert any(outcome == "both" for outcome, _, _ in outcomes)
+
+
+def test_a_store_that_keeps_changing_is_refused_with_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the store changes before every rename (three tries), add stops and says so."""
+    from timeline.edit import NewEvent, _commit, add_event
+    from timeline.errors import WriteError
+
+    store = tmp_path / "events.yaml"
+    shutil.copy(packaged_store(), store)
+    before = store.read_bytes()
+    tries = {"n": 0}
+
+    def changed(*args: object) -> None:
+        tries["n"] += 1
+        raise _commit.StoreChanged(_commit.CHANGED)
+
+    monkeypatch.setattr(_commit, "_check_unchanged", changed)
+    with pytest.raises(WriteError, match=r"^the store changed while writing; nothing was written$"):
+        add_event(store, NewEvent(date="2026-06-01", title="Never", companies=("OpenAI",), kind="other"))
+    assert tries["n"] == 3
+    assert store.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []

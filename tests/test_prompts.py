@@ -170,3 +170,21 @@ def test_declining_the_preview_writes_nothing(store: Path) -> None:
     child.expect("not added; nothing was written")
     assert finish(child) == 1
     assert store.read_bytes() == before
+
+
+def test_tab_completes_company_names_and_aliases(store: Path) -> None:
+    child = spawn(store, "--date", "2026-05-03", "--title", "Completed", "--kind", "other")
+    child.expect("Companies: ")
+    child.send("Sample L\t")
+    child.expect("abs")  # readline completed "Sample L" to "Sample Labs"
+    child.send(", EXM\t")
+    child.expect("P")  # and the alias "EXM" to "EXMP"
+    child.sendline("")
+    for pattern, answer in [("Tags", ""), ("> ", ""), ("Source URL", "https://example.org/c"), ("finish", "")]:
+        child.expect(pattern)
+        child.sendline(answer)
+    child.expect(r"\[Y/n\] ")
+    child.sendline("y")
+    assert finish(child) == 0
+    event = next(e for e in load(store).events if e.title == "Completed")
+    assert event.companies == ("Sample Labs", "Example Corp")
