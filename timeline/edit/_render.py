@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from timeline.edit._layout import Style
-from timeline.edit._yamltext import _yaml_reads, date_scalar, quote
+from timeline.edit._yamltext import date_scalar, quote, yaml_value
 from timeline.model import EVENT_FIELDS, SOURCE_FIELDS, Source
 
 Value = str | Sequence[str] | Sequence[Source] | None
@@ -19,7 +19,7 @@ def _summary_lines(text: str, style: Style) -> list[str]:
         indicator = "|" if "\n" in text.strip() else style.summary
         body = text.strip().splitlines() if indicator == "|" else _wrap(text.strip(), _WRAP - style.key_column - 2)
         lines = [f"summary: {indicator}", *("  " + line if line else "" for line in body)]
-        loaded = _yaml_reads("\n".join(lines) + "\n")
+        loaded = yaml_value("\n".join(lines) + "\n")
         if (
             isinstance(loaded, dict)
             and isinstance(loaded.get("summary"), str)

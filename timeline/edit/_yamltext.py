@@ -14,7 +14,7 @@ _PLAIN_SAFE = re.compile(r"[A-Za-z0-9\u00a0-\uffff][^\n\r\t,\[\]{}#]*")
 _DATE_TEXT = re.compile(r"[0-9][0-9/~?%-]*")
 
 
-def _yaml_reads(text: str) -> object:
+def yaml_value(text: str) -> object:
     import yaml
 
     from timeline.store import yaml_loader
@@ -33,7 +33,7 @@ def quote(text: str) -> str:
         and ": " not in text
         and not text.endswith(":")
         and text.isprintable()
-        and _yaml_reads(text) == text
+        and yaml_value(text) == text
     ):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
