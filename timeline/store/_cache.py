@@ -250,7 +250,7 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
 
         partial = load_parts(folder, read_ok, keys)
         if partial is not None:
-            write(folder, store_path, partial.store, keys)
+            write(folder, store_path, partial.store, keys, partial.rows)
             write_parts(folder, partial.store, read_ok, keys, only=partial.reparsed)
             return partial.store
     store = load_bytes(read_ok, findings)

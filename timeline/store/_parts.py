@@ -12,6 +12,7 @@ validate's own.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import zlib
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ def companies_text(text: str) -> str:
 class Partial:
     store: Store
     reparsed: set[int]  # the files read again
+    rows: list[Any]  # the store's events packed, in store order: the whole-store entry's payload
 
 
 def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[FileKey, ...]) -> Partial | None:
@@ -66,40 +68,50 @@ def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[Fil
 
 def _merge(contents: list[tuple[Path, bytes]], parts: dict[int, tuple[Any, ...]]) -> Partial | None:
     texts: list[tuple[Path, str]] = []
+    position: dict[int, int] = {}  # file number -> its text's place (files without companies: none)
     outside: set[str] = set()
     for number, (path, data) in enumerate(contents):
         if number in parts:
             _, _, _, ids, company_text = parts[number]
-            texts.append((path, f"version: 1\n{company_text or 'companies: []'}\nevents: []\n"))
             outside.update(ids)
+            if not company_text.strip():
+                continue
+            text = f"version: 1\n{company_text}\nevents: []\n"
         else:
-            texts.append((path, data.decode("utf-8-sig")))
+            text = data.decode("utf-8-sig")
+        position[number] = len(texts)
+        texts.append((path, text))
     with gc_paused():
         fresh = load_part(texts, frozenset(outside))
         registry = pack_companies(fresh.registry)
         if any(part[0] != registry for part in parts.values()):
             return None  # a file's companies changed: every file must be resolved again
         events: list[Event] = []
+        rows: list[Any] = []
         sort_keys: list[Any] = []
         order: list[tuple[str, ...]] = []
         by_id = {e.id: e for e in fresh.events}
         for number in range(len(contents)):
             if number in parts:
-                _, rows, keys, ids, _ = parts[number]
-                events.extend(unpack_rows(rows))
+                _, part_rows, keys, ids, _ = parts[number]
+                events.extend(unpack_rows(part_rows))
+                rows.extend(part_rows)
                 sort_keys.extend(keys)
                 order.append(ids)
             else:
-                own = [by_id[i] for i in fresh.order[number]]
+                own_ids = fresh.order[position[number]]
+                own = [by_id[i] for i in own_ids]
                 events.extend(own)
+                rows.extend(pack_rows(own))
                 sort_keys.extend(e.sort_key for e in own)
-                order.append(fresh.order[number])
+                order.append(own_ids)
         ids = {e.id for e in events}
         if len(ids) != len(events) or any(r not in ids for e in events for r in e.related):
             return None
         ranked = sorted(range(len(events)), key=sort_keys.__getitem__)
         store = Store(tuple(events[i] for i in ranked), fresh.registry, tuple(p for p, _ in contents), (), tuple(order))
-    return Partial(store, set(range(len(contents))) - set(parts))
+        gc.freeze()  # kept until the process ends: no collector walk over it (see _cache.read)
+    return Partial(store, set(range(len(contents))) - set(parts), [rows[i] for i in ranked])
 
 
 def write_parts(
