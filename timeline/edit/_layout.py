@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from timeline.errors import WriteError
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 
 class ItemLines:
@@ -152,12 +156,34 @@ class Style:
 _SAMPLE = 40  # items read for the style: enough to see each field, cheap at any store size
 
 
-def detect_style(layout: Layout, name: str = "events") -> Style:
-    """The style of the section's first items (composed alone), for new blocks to copy."""
+def _sample_items(section: Section, lines: list[str]) -> list[Node]:
+    """The first items of the section as nodes: composed in one go (one call, not forty), or
+    one by one when that fails, skipping any that do not compose."""
     import yaml
 
     from timeline.store import yaml_loader
 
+    count = min(_SAMPLE, len(section.items))
+    spans = [section.item_span(index, lines) for index in range(count)]
+    chunks = ["\n".join(lines[first:end]) + "\n" for first, end in spans]
+    for texts in (["".join(chunks)], chunks):
+        items: list[Node] = []
+        for text in texts:
+            try:
+                root = yaml.compose(text, Loader=yaml_loader())
+            except yaml.YAMLError:
+                continue
+            if root is not None and isinstance(root.value, list):
+                items += [
+                    n for n in root.value if isinstance(n.value, list) and n.value and isinstance(n.value[0], tuple)
+                ]
+        if len(items) == count or texts is chunks:
+            return items
+    return []  # pragma: no cover - the loop returns
+
+
+def detect_style(layout: Layout, name: str = "events") -> Style:
+    """The style of the section's first items, for new blocks to copy."""
     section = layout.sections.get(name)
     if section is None or not section.items:
         return Style()
@@ -167,18 +193,7 @@ def detect_style(layout: Layout, name: str = "events") -> Style:
     source_mappings: bool | None = None
     order: list[str] = []
     key_column = None
-    for index in range(min(_SAMPLE, len(section.items))):
-        first, end = section.item_span(index, lines)
-        text = "\n".join(lines[first:end]) + "\n"
-        try:
-            root = yaml.compose(text, Loader=yaml_loader())
-        except yaml.YAMLError:
-            continue
-        if root is None or not isinstance(root.value, list) or not root.value:
-            continue
-        item = root.value[0]
-        if not isinstance(item.value, list) or not item.value or not isinstance(item.value[0], tuple):
-            continue
+    for item in _sample_items(section, lines):
         if key_column is None:
             key_column = item.start_mark.column
             order = [k.value for k, _ in item.value]
