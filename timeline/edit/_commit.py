@@ -212,17 +212,21 @@ def _text_edits(state: FileState, ops: list[Op]) -> list[tuple[int, int, list[st
     return edits
 
 
-def _apply(text: str, edits: list[tuple[int, int, list[str]]]) -> str:
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    bom = lines[0][0] if lines and lines[0].startswith("\ufeff") else ""
-    if bom:
-        lines[0] = lines[0][1:]
+def _apply(state: FileState, edits: list[tuple[int, int, list[str]]]) -> str:
+    """The file's text with the line ranges replaced, cut by offsets (no split of the whole
+    text); the file's line endings and BOM are kept."""
+    lines = state.layout.lines
+    text = lines.text
+    bom = "\ufeff" if state.text.startswith("\ufeff") else ""
+    first_end = text.find("\n")
+    newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
     for first, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        lines[first:end] = [line + newline for line in new]
-    return bom + "".join(lines)
+        start, stop = lines.offset(first), lines.offset(end)
+        block = "".join(line + newline for line in new)
+        if start == len(text) and text and not text.endswith("\n"):
+            block = newline + block  # the last line had no line break
+        text = text[:start] + block + text[stop:]
+    return bom + text
 
 
 def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
@@ -230,9 +234,7 @@ def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
     by_file: dict[int, list[Op]] = {}
     for op in ops:
         by_file.setdefault(op.file, []).append(op)
-    return {
-        n: _apply(snapshot.files[n].text, _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()
-    }
+    return {n: _apply(snapshot.files[n], _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()}
 
 
 def validate_full(snapshot: Snapshot, texts: dict[int, str]) -> Store:
@@ -368,7 +370,7 @@ def event_block(state: FileState, index: int) -> list[str]:
     """The lines of event item ``index`` of a file."""
     section: Section = state.layout.section("events")
     first, end = section.item_span(index, state.layout.lines)
-    return state.layout.lines[first:end]
+    return state.layout.lines.span(first, end)
 
 
 def events_by_id(store: Store) -> dict[str, Event]:

@@ -9,6 +9,7 @@ of new blocks is read by composing a few existing items, not the whole file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,12 +20,61 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 
+class Lines:
+    """A text's lines by number, found from known line starts instead of splitting all of it:
+    an edit reads a few lines of a file that may have a million."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[int, int] = {0: 0}  # line number -> offset of its first character
+        self._starts = [0]
+        self._count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def learn(self, line: int, offset: int) -> None:
+        if line not in self.known:
+            self.known[line] = offset
+            bisect.insort(self._starts, line)
+
+    def offset(self, line: int) -> int:
+        """Where line ``line`` starts (``len(self)``: the end of the text)."""
+        if line >= self._count:
+            return len(self.text)
+        if line in self.known:
+            return self.known[line]
+        base = self._starts[bisect.bisect_right(self._starts, line) - 1]
+        at = self.known[base]
+        for _ in range(line - base):
+            found = self.text.find("\n", at)
+            if found < 0:
+                return len(self.text)
+            at = found + 1
+        self.learn(line, at)
+        return at
+
+    def __getitem__(self, line: int) -> str:
+        if line < 0:
+            line += self._count
+        if not 0 <= line < self._count:
+            raise IndexError(line)
+        start = self.offset(line)
+        end = self.text.find("\n", start)
+        text = self.text[start : end if end >= 0 else len(self.text)]
+        return text[:-1] if text.endswith("\r") else text
+
+    def span(self, first: int, end: int) -> list[str]:
+        return [self[number] for number in range(first, end)]
+
+
 class ItemLines:
     """The line of each item's dash, computed on demand from the items' character offsets:
     an edit looks at a few items, and counting lines for all of them costs more than the rest."""
 
-    def __init__(self, text: str, offsets: list[int], base: tuple[int, int]) -> None:
-        self._text = text
+    def __init__(self, lines: Lines, offsets: list[int], base: tuple[int, int]) -> None:
+        self._lines = lines
+        self._text = lines.text
         self._offsets = offsets
         self._known: dict[int, int] = {}
         self._base = base  # (offset, line) of a known line start before the first item
@@ -43,6 +93,7 @@ class ItemLines:
             offset, line = (self._offsets[before[0]], self._known[before[0]]) if before else self._base
             line += self._text.count("\n", offset, self._offsets[index])
             self._known[index] = line
+            self._lines.learn(line, self._offsets[index])
         return line
 
 
@@ -56,7 +107,7 @@ class Section:
     flow: bool = False  # written ``key: []``
     dash_column: int = 2
 
-    def item_span(self, index: int, lines: list[str]) -> tuple[int, int]:
+    def item_span(self, index: int, lines: Lines) -> tuple[int, int]:
         """The lines [first, last) of item ``index``, without trailing blank or comment lines."""
         first = self.items[index]
         end = self.items[index + 1] if index + 1 < len(self.items) else self.end
@@ -74,7 +125,7 @@ def _is_filler(line: str) -> bool:
 class Layout:
     """The sections of one store file's text."""
 
-    lines: list[str]  # without line endings
+    lines: Lines  # without line endings
     sections: dict[str, Section]
 
     def section(self, name: str) -> Section:
@@ -98,7 +149,7 @@ def scan(text: str) -> Layout:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines()
+    lines = Lines(text)
     sections: dict[str, Section] = {}
     starts = [0] if text[:1] not in ("", " ", "\t", "\r", "\n", "#", "-") else []
     at = 0
@@ -112,6 +163,7 @@ def scan(text: str) -> Layout:
         start = match.end()
         stop = starts[number + 1] if number + 1 < len(starts) else len(text)
         key_line = text.count("\n", 0, match.start())
+        lines.learn(key_line, match.start())
         section = Section(key_line, key_line + 1)
         sections[match[1]] = section
         rest = match[2].split(" #")[0].strip()
@@ -129,8 +181,10 @@ def scan(text: str) -> Layout:
         section.dash_column = len(dash[1])
         item = re.compile("\n" + " " * section.dash_column + "-(?![^ \r\n])")
         offsets = [m.start() + 1 for m in item.finditer(text, dash.start() - 1, stop)]
-        section.items = ItemLines(text, offsets, (match.start(), key_line))
+        section.items = ItemLines(lines, offsets, (match.start(), key_line))
         end = text.count("\n", 0, stop) if stop < len(text) else len(lines)
+        if stop < len(text):
+            lines.learn(end, stop)
         while end > section.items[-1] + 1 and _is_filler(lines[end - 1]):
             end -= 1
         section.end = end
@@ -156,7 +210,7 @@ class Style:
 _SAMPLE = 40  # items read for the style: enough to see each field, cheap at any store size
 
 
-def _sample_items(section: Section, lines: list[str]) -> list[Node]:
+def _sample_items(section: Section, lines: Lines) -> list[Node]:
     """The first items of the section as nodes: composed in one go (one call, not forty), or
     one by one when that fails, skipping any that do not compose."""
     import yaml
@@ -165,7 +219,7 @@ def _sample_items(section: Section, lines: list[str]) -> list[Node]:
 
     count = min(_SAMPLE, len(section.items))
     spans = [section.item_span(index, lines) for index in range(count)]
-    chunks = ["\n".join(lines[first:end]) + "\n" for first, end in spans]
+    chunks = ["\n".join(lines.span(first, end)) + "\n" for first, end in spans]
     for texts in (["".join(chunks)], chunks):
         items: list[Node] = []
         for text in texts:
