@@ -158,12 +158,14 @@ def edit(
     set_: Annotated[
         Many, typer.Option("--set", metavar="KEY=VALUE", help="Set id, date, title, kind or summary.")
     ] = None,
-    add_tag: Annotated[Many, typer.Option("--add-tag", help="Add a tag (repeatable).")] = None,
-    remove_tag: Annotated[Many, typer.Option("--remove-tag", help="Remove a tag.")] = None,
+    add_tag: Annotated[Many, typer.Option("--add-tag", metavar="TAG", help="Add a tag (repeatable).")] = None,
+    remove_tag: Annotated[Many, typer.Option("--remove-tag", metavar="TAG", help="Remove a tag.")] = None,
     add_source: Annotated[Many, typer.Option("--add-source", metavar="URL", help="Add a source URL.")] = None,
     remove_source: Annotated[Many, typer.Option("--remove-source", metavar="URL", help="Remove a source.")] = None,
-    add_company: Annotated[Many, typer.Option("--add-company", help="Add a company (name or alias).")] = None,
-    remove_company: Annotated[Many, typer.Option("--remove-company", help="Remove a company.")] = None,
+    add_company: Annotated[
+        Many, typer.Option("--add-company", metavar="NAME", help="Add a company (or alias).")
+    ] = None,
+    remove_company: Annotated[Many, typer.Option("--remove-company", metavar="NAME", help="Remove a company.")] = None,
     add_related: Annotated[Many, typer.Option("--add-related", metavar="ID", help="Relate to another event.")] = None,
     remove_related: Annotated[Many, typer.Option("--remove-related", metavar="ID", help="Drop a related link.")] = None,
     whole_file: Annotated[

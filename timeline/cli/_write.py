@@ -17,7 +17,7 @@ from timeline.errors import Interrupted, TimelineError, UsageError
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help="Where to put your store: a file, or a folder for events.yaml (default: .).")
+        Path, typer.Argument(help="Where to put your store: a file, or a folder to hold events.yaml.")
     ] = Path("events.yaml"),
     empty: Annotated[bool, typer.Option("--empty", help="Start with no events (and a commented example).")] = False,
 ) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9\u00a0-\uffff][^\n\r\t,\[\]{}#]*")
+# The rest of a plain scalar; its first character is checked in Python (a character class up
+# to U+FFFF costs ~7 ms to compile, on every edit).
+_PLAIN_REST = re.compile(r"[^\n\r\t,\[\]{}#]*")
 _DATE_TEXT = re.compile(r"[0-9][0-9/~?%-]*")
 
 
@@ -28,7 +30,9 @@ def yaml_value(text: str) -> object:
 def quote(text: str) -> str:
     """``text`` as a YAML scalar that loads back as exactly ``text``: plain when safe, else quoted."""
     if (
-        _PLAIN_SAFE.fullmatch(text)
+        text
+        and ((text[0].isascii() and text[0].isalnum()) or "\u00a0" <= text[0] <= "\uffff")
+        and _PLAIN_REST.fullmatch(text, 1)
         and text == text.strip()
         and ": " not in text
         and not text.endswith(":")
