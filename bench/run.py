@@ -280,6 +280,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--out", type=Path, default=Path("bench/results/latest.txt"))
     parser.add_argument("--rows", default="list,export,changes,import", help="Which row groups to measure.")
+    parser.add_argument(
+        "--only-writes", action="store_true", help="Only HELLO, PARSE(n) and the add/edit/rm and folder-store rows."
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     groups = set(args.rows.split(","))
@@ -307,13 +310,22 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
         add(measure("HELLO", [sys.executable, str(hello)], env, work, args.runs))
-        add(measure("timeline --version", [*tl, "--version"], env, work, args.runs))
-        add(measure("timeline list (shipped store, cold)", [*tl, "list"], env, work / "empty", args.runs, clear_cache))
-        add(measure("timeline list (shipped store, warm)", [*tl, "list"], env, work / "empty", args.runs))
+        if not args.only_writes:
+            add(measure("timeline --version", [*tl, "--version"], env, work, args.runs))
+            add(
+                measure(
+                    "timeline list (shipped store, cold)", [*tl, "list"], env, work / "empty", args.runs, clear_cache
+                )
+            )
+            add(measure("timeline list (shipped store, warm)", [*tl, "list"], env, work / "empty", args.runs))
         for n in sizes:
             store = work / f"events-{n}.yaml"
             store.write_text(make_store(n))
             add(measure(f"PARSE({n})", [sys.executable, "-c", PARSE, str(store)], env, work, args.runs))
+            for result in write_rows(tl, store, n, env, work, args.runs):
+                add(result)
+            if args.only_writes:
+                continue
             query = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
             export = [*tl, "-f", str(store), "export", "--format", "markdown"]
             if "list" in groups:
@@ -354,7 +366,14 @@ def main() -> None:
                 after_import = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
                 add(measure(f"list right after import ({n})", after_import, env, work, args.runs, import_first))
                 restore()
-        report = render(results, sizes)
+        if 100_000 in sizes:
+            if "PARSE(1000)" not in results:
+                small = work / "events-1000.yaml"
+                small.write_text(make_store(1000))
+                add(measure("PARSE(1000)", [sys.executable, "-c", PARSE, str(small)], env, work, args.runs))
+            for result in folder_rows(tl, work, env, args.runs):
+                add(result)
+        report = render(results, sizes, only_writes=args.only_writes)
         print(report)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(report)
@@ -363,7 +382,124 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def render(results: dict[str, Result], sizes: list[int]) -> str:
+def write_rows(tl: list[str], store: Path, n: int, env: dict[str, str], cwd: Path, runs: int) -> list[Result]:
+    """add, edit --set and rm on an n-event store whose cache is warm (issue 12's targets), and
+    the list right after an add. Before each timed run (untimed): the store is restored and a
+    list makes its cache entry, as a user's previous command would have."""
+    original = store.read_bytes()
+    query = [*tl, "-f", str(store), "list", "-c", "Microsoft", "--since", "2025-06"]
+    add_argv = [*tl, "-f", str(store), "add", "--date", "2026-06-01", "--title", "Bench add", "-c", "OpenAI"]
+    add_argv += ["-k", "other", "--force"]
+    edit_argv = [
+        *tl,
+        "-f",
+        str(store),
+        "edit",
+        f"event-{n // 2:06d}",
+        "--set",
+        "title=Bench edit",
+        "--add-tag",
+        "bench",
+    ]
+    rm_argv = [*tl, "-f", str(store), "rm", f"event-{n // 2:06d}"]
+
+    def warm() -> None:
+        store.write_bytes(original)
+        subprocess.run(query, env=env, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
+
+    def warm_then_add() -> None:
+        warm()
+        subprocess.run(add_argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+
+    rows = [
+        measure(f"list -c --since ({n}, warm, before writes)", query, env, cwd, runs, warm),
+        measure(f"add ({n}, warm)", add_argv, env, cwd, runs, warm),
+        measure(f"list right after add ({n})", query, env, cwd, runs, warm_then_add),
+        measure(f"edit --set ({n}, warm)", edit_argv, env, cwd, runs, warm),
+        measure(f"rm ({n}, warm)", rm_argv, env, cwd, runs, warm),
+    ]
+    store.write_bytes(original)
+    return rows
+
+
+def make_folder(folder: Path, files: int, per_file: int) -> None:
+    """A folder store of ``files`` files; the first holds the companies, every file events."""
+    text = make_store(files * per_file)
+    head, _, body = text.partition("events:\n")
+    items = body.split("\n  - id: ")
+    items = [items[0].removeprefix("  - id: "), *items[1:]]
+    folder.mkdir()
+    for number in range(files):
+        chunk = items[number * per_file : (number + 1) * per_file]
+        events = "".join(f"  - id: {item.rstrip()}\n" for item in chunk)
+        companies = head.partition("companies:\n")[2] if number == 0 else ""
+        lines = f"version: 1\ncompanies:\n{companies}" if companies else "version: 1\ncompanies: []\n"
+        (folder / f"part-{number:03d}.yaml").write_text(lines + "events:\n" + events)
+
+
+def folder_rows(tl: list[str], work: Path, env: dict[str, str], runs: int) -> list[Result]:
+    """The folder store of 100 files holding 100,000 events: warm, and after one file is edited
+    by hand (an editor's save), when only that file should be read again."""
+    folder = work / "folder-100x1000"
+    make_folder(folder, 100, 1000)
+    edited = folder / "part-050.yaml"
+    original = edited.read_text()
+    query = [*tl, "-f", str(folder), "list", "-c", "Microsoft", "--since", "2025-06"]
+    counter = iter(range(1_000_000))
+
+    def warm() -> None:
+        edited.write_text(original)
+        subprocess.run(query, env=env, cwd=work, stdout=subprocess.DEVNULL, check=True)
+
+    def warm_then_edit() -> None:
+        warm()
+        edited.write_text(original.replace("  - id: event-050500\n", "  - id: event-050500\n    # edited\n", 1))
+        # a different edit each time: a save that restores an older file must not look cached
+        edited.write_text(edited.read_text() + f"# {next(counter)}\n")
+
+    add_argv = [*tl, "-f", str(folder), "edit", "event-050500", "--set", "title=Bench folder edit"]
+    rows = [
+        measure("list folder 100x1000 (warm)", query, env, work, runs, warm),
+        measure("list folder 100x1000 (one file edited)", query, env, work, runs, warm_then_edit),
+        measure("edit --set folder 100x1000 (warm)", add_argv, env, work, runs, warm),
+    ]
+    edited.write_text(original)
+    return rows
+
+
+def write_checks(results: dict[str, Result], sizes: list[int], hello: float) -> list[str]:
+    """Issue 12's targets: add within HELLO + 0.05 PARSE(n), the next list warm, the folder."""
+    out = []
+
+    def row(label: str, value: float, limit: float) -> None:
+        out.append(
+            f"| {label} <= {limit * 1000:.0f} ms | {value * 1000:.0f} ms | {'yes' if value <= limit else 'NO'} |"
+        )
+
+    for n in sizes:
+        parse_s = results[f"PARSE({n})"].seconds
+        if n >= 10_000:
+            row(f"add ({n}, warm) <= HELLO + 0.05 PARSE", results[f"add ({n}, warm)"].seconds, hello + 0.05 * parse_s)
+            for what in ("edit --set", "rm"):
+                row(
+                    f"{what} ({n}, warm) <= HELLO + 0.05 PARSE",
+                    results[f"{what} ({n}, warm)"].seconds,
+                    hello + 0.05 * parse_s,
+                )
+            usual = results[f"list -c --since ({n}, warm, before writes)"].seconds
+            row(
+                f"list right after add ({n}) <= the usual warm list x 1.1",
+                results[f"list right after add ({n})"].seconds,
+                usual * 1.1,
+            )
+    if "list folder 100x1000 (one file edited)" in results:
+        limit = hello + 0.05 * results["PARSE(100000)"].seconds + 2 * results["PARSE(1000)"].seconds
+        row("list folder after one file edited <= HELLO + 0.05 PARSE(100000) + 2 PARSE(1000)",
+            results["list folder 100x1000 (one file edited)"].seconds, limit)  # fmt: skip
+    return out
+
+
+def render(results: dict[str, Result], sizes: list[int], *, only_writes: bool = False) -> str:
     hello = results["HELLO"].seconds
     rows = ["| command | median ms | x HELLO | x PARSE(n) | peak MB |", "|---|---:|---:|---:|---:|"]
     for name, result in results.items():
@@ -373,6 +509,9 @@ def render(results: dict[str, Result], sizes: list[int]) -> str:
         ms, x_hello = result.seconds * 1000, result.seconds / hello
         rows.append(f"| {name} | {ms:.1f} | {x_hello:.2f} | {ratio} | {result.peak_mb:.1f} |")
     checks = ["", "| target | measured | met |", "|---|---|---|"]
+    checks += write_checks(results, sizes, hello)
+    if only_writes:
+        return "\n".join(rows + checks) + "\n"
 
     def check(label: str, value: float, limit: float, unit: str = "") -> None:
         checks.append(f"| {label} <= {limit:.2f}{unit} | {value:.2f}{unit} | {'yes' if value <= limit else 'NO'} |")

@@ -89,10 +89,11 @@ def test_add_inserts_in_order_in_the_file_style(run: Runner, store: Path) -> Non
         "  - id: middle-event-2025",
         "    date: 2025-03-10",
         "    title: Middle event",
-        "    companies: [EXMP]",
+        "    companies: [Example Corp]",
         "    kind: other",
         "    tags: [cloud]",
-        "    summary: Text.",
+        "    summary: >",
+        "      Text.",
         "    sources: [https://example.org/3]",
     ]
     assert [line for line in only_added(STYLED, after) if line] == block
@@ -270,39 +271,18 @@ def test_missing_fields_without_a_terminal(run: Runner, store: Path) -> None:
     assert "missing --date, --company, --kind" in result.stderr
 
 
-def test_missing_fields_are_asked_for_on_a_terminal(store: Path) -> None:
-    import pexpect
-
-    env = dict(os.environ, COLUMNS="100")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "timeline", "-f", str(store), "add", "--title", "Asked for"],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-    )
-    child.expect("Date: ")
-    child.sendline("2025-09")
-    child.expect("Example Corp, Sample Labs")
-    child.expect("Companies")
-    child.sendline("EXMP, Sample Labs")
-    child.expect("partnership, investment")
-    child.expect("Kind: ")
-    child.sendline("research")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    event = next(e for e in load(store).events if e.title == "Asked for")
-    assert (str(event.date), event.companies, event.kind) == ("2025-09", ("Example Corp", "Sample Labs"), "research")
-
-
 def test_the_shipped_store_is_read_only_and_init_copies_it(run: Runner, isolated: Path) -> None:
     refused = run("add", "--date", "2026", "--title", "X", "-c", "Microsoft", "--kind", "other")
     assert refused.exit_code == 2
     assert "run `timeline init`" in refused.stderr
     created = run("init")
     assert created.exit_code == 0
-    assert (isolated / "events.yaml").read_bytes() == packaged_store().read_bytes()
+    copied = (isolated / "events.yaml").read_text(encoding="utf-8")
+    shipped = packaged_store().read_text(encoding="utf-8")
+    # the same store; only the $schema comment points at the schema file written beside it
+    assert copied.splitlines()[1:] == shipped.splitlines()[1:]
+    assert copied.splitlines()[0] == "# yaml-language-server: $schema=timeline.schema.json"
+    assert (isolated / "timeline.schema.json").is_file()
     again = run("init")
     assert again.exit_code == 2
     assert "already exists" in again.stderr
@@ -349,7 +329,7 @@ FAULTS = [
     ("interrupt-fsync", "os.fsync", KeyboardInterrupt()),
     ("interrupt-chmod", "os.chmod", KeyboardInterrupt()),
     ("interrupt-rename", "os.replace", KeyboardInterrupt()),
-    ("interrupt-validate", "timeline.edit._add.load_text", KeyboardInterrupt()),
+    ("interrupt-validate", "timeline.edit._commit.load_bytes", KeyboardInterrupt()),
     ("interrupt-lock", "fcntl.flock", KeyboardInterrupt()),
 ]
 
@@ -382,9 +362,7 @@ def test_any_failure_leaves_the_store_byte_identical(
 def test_failed_validation_of_the_new_text_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import timeline.edit._add
 
-    monkeypatch.setattr(
-        timeline.edit._add, "render_mapping", lambda fields, style: ["  - id: broken", "    date: 2026-02-30"]
-    )
+    monkeypatch.setattr(timeline.edit._add, "event_lines", lambda values, style: ["id: broken", "date: 2026-02-30"])
     with pytest.raises(TimelineError, match="February 2026 has 28 days"):
         add_event(store, NewEvent(date="2025-01-01", title="X", companies=("EXMP",), kind="other"))
     assert store.read_text() == STYLED

@@ -44,6 +44,8 @@ def arguments(command: str, store: str, target: str) -> list[str]:
         "changes": ["-f", store, "changes"],
         "where": ["-f", store, "where"],
         "completion": ["completion", "bash"],
+        "edit": ["-f", store, "edit", SHOW_ID, "--add-tag", "a-test-tag"],
+        "rm": ["-f", store, "rm", SHOW_ID, "--unlink"],
         "import": ["-f", store, "import", str(IMPORT_SAMPLE), "--new-companies", "--default-company", "Unattributed"],
     }[command]
 
@@ -64,6 +66,8 @@ def test_every_command_is_covered() -> None:
         "where",
         "completion",
         "import",
+        "edit",
+        "rm",
     }
 
 
@@ -230,7 +234,7 @@ def test_a_full_disk(full_disk: Path, tmp_path: Path, command: str) -> None:
     if command == "export":
         args += ["-o", str(full_disk / "out.html")]
     result = run_script(args, tmp_path)
-    if command in ("add", "init", "export", "import"):
+    if command in ("add", "init", "export", "import", "edit", "rm"):
         no_traceback(result, 1)
         assert "No space left on device" in result.stderr
     else:

@@ -58,6 +58,8 @@ INVOCATIONS: dict[str, list[str]] = {
     "import": ["-f", "mine.yaml", "import", str(DATA / "readme" / "presentofai-sample.csv"), "--new-companies", "--default-company", "Unattributed"],
     "add": ["-f", "mine.yaml", "add", "--date", "2026-06-10", "--title", "A test event", "-c", "OpenAI", "-k", "other"],
     "changes": ["-f", "events.yaml", "changes", "--json"],
+    "edit": ["-f", "mine.yaml", "edit", "microsoft-openai-amended-agreement-2026", "--add-tag", "a-test-tag"],
+    "rm": ["-f", "mine.yaml", "rm", "microsoft-openai-amended-agreement-2026", "--unlink"],
 }
 
 
@@ -81,7 +83,7 @@ def test_top_level_help_lists_every_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) -> None:
-    if name in ("add", "import"):
+    if name in ("add", "import", "edit", "rm"):
         assert_clean(timeline("init", "mine.yaml", cwd=tmp_path), 0)
     if name == "changes":  # a repository with the sample store committed, then a title edited
         repo = Repo(tmp_path, tmp_path / "home")
@@ -99,6 +101,10 @@ def test_each_command_runs_from_the_installed_script(tmp_path: Path, name: str) 
     if name == "import":
         assert "added 17," in result.stderr
         assert "id: \"24811\"" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    if name == "edit":
+        assert "a-test-tag" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    if name == "rm":
+        assert "id: microsoft-openai-amended-agreement-2026" not in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

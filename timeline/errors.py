@@ -48,6 +48,12 @@ class BusyError(WriteError):
     exit_code = 75
 
 
+class Interrupted(TimelineError):
+    """The user stopped the command (Ctrl-C) before anything was written (exit status 130)."""
+
+    exit_code = 130
+
+
 class Finding:
     """One validation problem, located in a file (1-based line and column)."""
 

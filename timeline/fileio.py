@@ -11,7 +11,7 @@ import os
 import signal
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -109,13 +109,22 @@ def create_temp(path: Path) -> tuple[int, Path]:
     return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), temp
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int | None = None, durable: bool = True) -> None:
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    durable: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     The temporary file is made with ``O_EXCL`` and a random name rather than with ``tempfile``,
     whose import (random, and more) costs more than a warm start. ``durable`` fsyncs the file
     and its folder (the cache skips that: losing an entry only means a slower next run). On any
     failure, KeyboardInterrupt included, the temporary file is removed and ``path`` is untouched.
+    ``before_replace`` runs just before the rename, as late as possible: an edit checks there
+    that nobody replaced the file since it was read (raising leaves ``path`` untouched).
     """
     folder = path.parent
     try:
@@ -130,6 +139,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None, durable: b
                 os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(temp, path)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -73,6 +73,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("_write", "init"),
     "add": ("_write", "add"),
     "import": ("_import", "import_events"),
+    "edit": ("_edit", "edit"),
+    "rm": ("_edit", "rm"),
 }
 
 
@@ -137,6 +139,8 @@ def normalise(argv: Sequence[str]) -> list[str]:
             moved += [arg, next(rest, "")]
         elif arg.startswith(("--color=", "--colour=")) or arg == "--no-pager":
             moved.append(arg)
+        elif command == "edit" and arg == "--file":  # edit's own flag: open the whole file
+            after.append(arg)
         elif arg in ("-f", "--file") or arg.startswith("--file="):
             option = arg.split("=")[0]
             raise UsageError(f"{option} is a global option: put it before the command: `timeline -f FILE {command}`")

@@ -194,13 +194,15 @@ def today() -> date:
         raise UsageError(f"TIMELINE_NOW must be YYYY-MM-DD, not {pinned!r}") from None
 
 
-def lock_timeout() -> float | None:
-    """``$TIMELINE_LOCK_TIMEOUT``: seconds a write waits for another writer (None: the default)."""
+def lock_timeout() -> float:
+    """``$TIMELINE_LOCK_TIMEOUT``: seconds a write waits for another writer (else the default)."""
     import math
 
     text = os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip()
     if not text:
-        return None
+        from timeline.fileio import LOCK_TIMEOUT
+
+        return LOCK_TIMEOUT
     try:
         seconds = float(text)
     except ValueError:

@@ -1,38 +1,61 @@
-"""Commands that write: `timeline init` and `timeline add`."""
+"""Commands that create a store or add to it: `timeline init` and `timeline add`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from timeline.cli._common import locate, lock_timeout, open_store, visible, visible_lines
+from timeline.cli._common import locate, lock_timeout, open_store, today, visible, visible_lines
 from timeline.cli._options import CompanyOpt, TagOpt
-from timeline.errors import UsageError
+from timeline.edit import NewEvent
+from timeline.errors import Interrupted, TimelineError, UsageError
 
 
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to put your copy (default: ./events.yaml).")] = Path(
-        "events.yaml"
-    ),
+    path: Annotated[
+        Path, typer.Argument(help="Where to put your store: a file, or a folder to hold events.yaml.")
+    ] = Path("events.yaml"),
+    empty: Annotated[bool, typer.Option("--empty", help="Start with no events (and a commented example).")] = False,
 ) -> None:
-    """Copy the shipped store to PATH, so you have one of your own to extend."""
-    from timeline.fileio import atomic_write, new_file_mode
-    from timeline.store import packaged_store
+    """Create your own store at PATH: a copy of the shipped one, or --empty."""
+    from timeline.edit._init import create_store
 
-    if path.exists() or path.is_symlink():
-        raise UsageError(f"{path} already exists; not overwriting it")
-    atomic_write(path, packaged_store().read_bytes(), mode=new_file_mode())  # as the umask says
-    sys.stdout.write(f"created {visible(str(path))}; add events with `timeline add` or by editing it\n")
+    store, schema = create_store(path, empty=empty)
+    beside = f" and {visible(schema.name)} (for editors)" if schema is not None else ""
+    sys.stdout.write(f"created {visible(str(store))}{beside}; add events with `timeline add` or by editing it\n")
 
 
-def _ask(label: str, choices: list[str] | None = None) -> str:
-    if choices:
-        sys.stderr.write(f"{label} (one of: {', '.join(choices)})\n")
-    value: str = typer.prompt(label, err=True)
-    return value
+def _fill_in(ctx: typer.Context, new: NewEvent, *, given_summary: bool) -> NewEvent:
+    """Ask for what the options did not give (and for tags, summary and sources)."""
+    from dataclasses import replace
+
+    from timeline.cli._prompts import Form
+    from timeline.edit._fields import check_kind
+
+    form = Form(open_store(ctx), today())
+    kind = new.kind
+    if kind:
+        try:
+            kind = check_kind(kind, "--kind")
+        except UsageError as error:
+            sys.stderr.write(f"  ! {visible(error.message)}\n")
+            kind = ""
+    return replace(
+        new,
+        date=new.date or form.date(),
+        title=new.title or form.title(),
+        companies=new.companies or tuple(form.companies()),
+        kind=kind or form.kind(),
+        tags=new.tags or tuple(form.tags()),
+        summary=new.summary if given_summary else form.summary(),
+        sources=new.sources or tuple(form.sources()),
+        new_companies=(*new.new_companies, *form.new_companies),
+        parents=tuple(form.parents),
+    )
 
 
 def add(
@@ -58,8 +81,7 @@ def add(
     ] = False,
 ) -> None:
     """Add an event to your store, in place, keeping every other byte of the file."""
-    from timeline.edit import NewEvent, add_event
-    from timeline.model import KINDS
+    from timeline.edit import add_event
 
     location = locate(ctx)
     if location.is_default:
@@ -73,23 +95,22 @@ def add(
         for name, value in (("--date", date_text), ("--title", title), ("--company", companies_given), ("--kind", kind))
         if not value
     ]
-    if missing and sys.stdin.isatty():
-        store = open_store(ctx)
-        date_text = date_text or _ask("Date")
-        title = title or _ask("Title")
-        companies_given = companies_given or [
-            c.strip() for c in _ask("Companies (comma-separated)", store.registry.names()).split(",") if c.strip()
-        ]
-        kind = kind or _ask("Kind", list(KINDS))
-    elif missing:
+    if missing and not sys.stdin.isatty():
         raise UsageError(f"missing {', '.join(missing)} (asked for interactively only on a terminal)")
-    if date_text is None or title is None or kind is None:  # pragma: no cover - ensured above
-        raise UsageError("missing --date, --title or --kind")
+    if date_text is not None:
+        from timeline.edit._fields import store_date
+
+        try:
+            date_text = store_date(date_text, today(), "--date")
+        except UsageError:
+            if not missing:
+                raise
+            date_text = None  # asked for again below, with the reason
     new = NewEvent(
-        date=date_text,
-        title=title,
+        date=date_text or "",
+        title=title or "",
         companies=tuple(companies_given),
-        kind=kind,
+        kind=kind or "",
         tags=tuple(tag or ()),
         sources=tuple(source or ()),
         summary=summary,
@@ -97,8 +118,31 @@ def add(
         id=event_id,
         new_companies=tuple(new_company or ()),
     )
-    result = add_event(location.path, new, dry_run=dry_run, force=force, lock_timeout=lock_timeout())
+    if missing:
+        from timeline.cli._prompts import NOTHING, confirm
+
+        try:
+            new = _fill_in(ctx, new, given_summary=summary is not None)
+            preview = add_event(location.path, new, dry_run=True, force=force, today=today())
+            if not confirm(preview.inserted, str(preview.path or location.path)):
+                raise TimelineError("not added; nothing was written")
+        except KeyboardInterrupt:  # between prompts: still nothing written
+            sys.stderr.write("\n")
+            raise Interrupted(NOTHING) from None
+    from timeline.store import cache_dir
+
+    result = add_event(
+        location.path,
+        new,
+        dry_run=dry_run,
+        force=force,
+        today=today(),
+        cache_folder=cache_dir(os.environ),
+        lock_timeout=lock_timeout(),
+    )
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {visible(warning)}\n")
     if dry_run:
         sys.stdout.write(visible_lines(result.inserted))
         return
-    sys.stderr.write(f"added {result.event.id} to {visible(str(location.path))}\n")
+    sys.stderr.write(f"added {result.event.id} to {visible(str(result.path or location.path))}\n")

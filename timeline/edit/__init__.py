@@ -1,9 +1,11 @@
-"""Changing a store: plan an edit as text in the file's own style, then write it safely.
+"""Changing a store: plan an edit as item operations in the file's own style, then write safely.
 
-Every edit re-reads the store under its lock, validates the result as a whole store, and writes
-through ``timeline.fileio.atomic_write``: a failure leaves the file byte-identical.
+Every change re-reads the store under its lock, validates the result (in full, or only the
+changed blocks when the cache vouches for the rest), checks that nobody else wrote the files
+meanwhile, and writes through ``timeline.fileio.atomic_write``: a failure leaves the files
+byte-identical.
 """
 
-from timeline.edit._add import AddResult, DuplicateError, NewEvent, add_event, find_duplicate, make_id, plan_text
+from timeline.edit._add import AddResult, DuplicateError, NewEvent, add_event, find_duplicate, make_id
 
-__all__ = ["AddResult", "DuplicateError", "NewEvent", "add_event", "find_duplicate", "make_id", "plan_text"]
+__all__ = ["AddResult", "DuplicateError", "NewEvent", "add_event", "find_duplicate", "make_id"]

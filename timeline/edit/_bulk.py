@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from timeline.edit._add import _item_edit, _item_key
-from timeline.edit._yamltext import (
+from timeline.edit._blocktext import (
     _dash_line,
+    _item_edit,
+    _item_key,
     date_scalar,
     detect_style,
     end_line,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from timeline.dates import DateSyntaxError, parse_event_date
-from timeline.edit._yamltext import ListStyle, detect_style
+from timeline.edit._blocktext import ListStyle, detect_style
 from timeline.model import sort_key
 
 SortKey = tuple[int, int, int, int, int, int, str]

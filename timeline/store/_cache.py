@@ -2,19 +2,24 @@
 
 An entry is keyed by the store's resolved path and is used only while every file's size,
 modification time (ns) and CRC-32 of its bytes match, so an edit that keeps size and mtime is
-still seen. Entries are written atomically; a corrupt, truncated or foreign-version entry is
-ignored, and a cache folder that cannot be written just means no cache.
+still seen. Entries are written atomically into a private folder (0700, this user's, not
+writable by others) with a checksum of their payload; an entry that is not a regular file of
+this user, too large, corrupt, truncated or of another version is ignored, and a cache folder
+that cannot be written (or trusted) just means no cache.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import marshal
 import os
+import stat
 import sys
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from timeline import __version__
 from timeline.dates import EventDate, PartialDate
@@ -25,7 +30,7 @@ from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
 from timeline.store._yaml import gc_paused
 
-CACHE_FORMAT = 3  # 3: events carry `imported`
+CACHE_FORMAT = 4  # 3: events carry `imported`; 4: packed rows kept for edits (issue 12)
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
@@ -33,12 +38,67 @@ _ARITY = len(EVENT_FIELDS)
 FileKey = tuple[str, int, int, int]
 
 
+_MAGIC = b"TLC3"
+_HEADER = len(_MAGIC) + 12  # magic, payload length (8 bytes), CRC-32 of the payload (4 bytes)
+MAX_ENTRY_BYTES = 1 << 30
+
+
 def cache_dir(environ: Mapping[str, str]) -> Path | None:
-    """``$XDG_CACHE_HOME/timeline`` (default ``~/.cache/timeline``), or None when turned off."""
+    """``$XDG_CACHE_HOME/timeline`` (default ``~/.cache/timeline``), or None when turned off.
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG spec says."""
     if environ.get("TIMELINE_NO_CACHE", "") not in ("", "0"):
         return None
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "timeline"
+
+
+def _owned_folder(folder: Path, *, create: bool) -> bool:
+    """Whether ``folder`` is a real folder of this user that nobody else can write to (made
+    0700 when created): an entry planted by someone else must never be served."""
+    try:
+        if create:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def read_blob(path: Path) -> Any:
+    """An entry's object: a regular file of this user, bounded, checksummed; OSError or
+    ValueError when it is anything else (a FIFO, a device, a link, damaged, foreign)."""
+    if not _owned_folder(path.parent, create=False):
+        raise ValueError("cache folder not trusted")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > MAX_ENTRY_BYTES:
+            raise ValueError("not a cache entry")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(blob) < _HEADER or not blob.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    length = int.from_bytes(blob[4:12], "little")
+    payload = memoryview(blob)[_HEADER:]
+    if length != len(payload) or zlib.crc32(payload) != int.from_bytes(blob[12:16], "little"):
+        raise ValueError("damaged cache entry")
+    return marshal.loads(payload)  # noqa: S302 - our own file: owned, private folder, checksummed
+
+
+def write_blob(folder: Path, path: Path, value: Any) -> None:
+    """Save an entry (private, atomic, not fsynced); failures are ignored (no cache)."""
+    with contextlib.suppress(OSError, WriteError):
+        if not _owned_folder(folder, create=True):
+            return
+        payload = marshal.dumps(value)
+        header = _MAGIC + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+        atomic_write(path, header + payload, durable=False)
 
 
 def _entry(folder: Path, store_path: Path) -> Path:
@@ -55,19 +115,26 @@ def _file_key(path: Path, data: bytes) -> FileKey:
 
 
 def _read_all(files: list[Path]) -> list[tuple[Path, bytes, FileKey]] | None:
+    """Each store file's bytes and key, read as the store's reader reads them (regular files
+    only, bounded: a FIFO swapped in after discovery cannot hang the cache), or None."""
+    from timeline.errors import ReadError
+    from timeline.fileio import read_regular
+    from timeline.store._yaml import MAX_STORE_BYTES
+
     try:
-        return [(f, data, _file_key(f, data)) for f in files for data in (f.read_bytes(),)]
-    except OSError:
+        return [(f, data, _file_key(f, data)) for f in files for data in (read_regular(f, MAX_STORE_BYTES),)]
+    except (OSError, ReadError):
         return None
 
 
-def _pack(store: Store) -> bytes:
-    def part(p: PartialDate) -> tuple[int, int | None, int | None, bool, bool]:
-        return (p.year, p.month, p.day, p.approximate, p.uncertain)
+def _part(p: PartialDate) -> tuple[int, int | None, int | None, bool, bool]:
+    return (p.year, p.month, p.day, p.approximate, p.uncertain)
 
-    companies = tuple((c.name, c.aliases, c.parent) for c in store.registry.companies)
-    # Rows follow EVENT_FIELDS, with the date as two packed parts and sources as plain tuples.
-    events = tuple(
+
+def pack_rows(events: Iterable[Event]) -> tuple[Any, ...]:
+    """Rows follow EVENT_FIELDS, with the date as two packed parts and sources as plain tuples."""
+    part = _part
+    return tuple(
         (
             e.id,
             part(e.date.start),
@@ -77,21 +144,26 @@ def _pack(store: Store) -> bytes:
             e.related,
             tuple(e.imported) if e.imported is not None else None,
         )
-        for e in store.events
+        for e in events
     )
-    return marshal.dumps((companies, events))
 
 
-def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
-    companies, rows = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
-    registry = Registry(tuple(Company(*c) for c in companies))
-    # tuple.__new__ builds each value type in C, skipping the NamedTuple's Python-level __new__
-    # (and so its arity check, done here instead): rows are packed in field order, and this
-    # halves the cost of a warm start at 100,000 events.
+def pack_companies(registry: Registry) -> tuple[Any, ...]:
+    return tuple((c.name, c.aliases, c.parent) for c in registry.companies)
+
+
+def _pack(store: Store) -> bytes:
+    return marshal.dumps((pack_companies(store.registry), pack_rows(store.events), store.order))
+
+
+def unpack_rows(rows: tuple[tuple[Any, ...], ...]) -> tuple[Event, ...]:
+    """Events from packed rows. tuple.__new__ builds each value type in C, skipping the
+    NamedTuple's Python-level __new__ (and so its arity check, done here instead): this halves
+    the cost of a warm start at 100,000 events."""
     if any(len(row) != _ARITY + 1 for row in rows):
         raise ValueError("cache rows do not match this version's event fields")
     new, part, event_date, source, event, imported = tuple.__new__, PartialDate, EventDate, Source, Event, Imported
-    events = tuple(
+    return tuple(
         new(
             event,
             (
@@ -109,14 +181,18 @@ def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
         )
         for row in rows
     )
-    return Store(events, registry, files)
+
+
+def _unpack(payload: bytes, files: tuple[Path, ...]) -> Store:
+    companies, rows, order = marshal.loads(payload)  # noqa: S302 - our own file, checked by key and format
+    registry = Registry(tuple(Company(*c) for c in companies))
+    return Store(unpack_rows(rows), registry, files, (), order)
 
 
 def read(folder: Path, store_path: Path) -> Store | None:
     """The cached store, or None if there is no valid entry for the store as it is now."""
     try:
-        blob = _entry(folder, store_path).read_bytes()
-        tag, keys, payload = marshal.loads(blob)  # noqa: S302 - validated below; errors mean "no cache"
+        tag, keys, payload = read_blob(_entry(folder, store_path))
         if tag != _TAG or not isinstance(payload, bytes):
             return None
         files = store_files(store_path)
@@ -124,16 +200,44 @@ def read(folder: Path, store_path: Path) -> Store | None:
         if current is None or keys != tuple(key for _, _, key in current):
             return None
         with gc_paused():
-            return _unpack(payload, tuple(files))
+            store = _unpack(payload, tuple(files))
+            # The store lives until the process ends: keep the collector from walking its
+            # hundred thousand tuples once it is switched on again (a tenth of a warm start).
+            gc.freeze()
+            return store
     except (OSError, EOFError, ValueError, TypeError, IndexError):  # unreadable entry: a cache miss
         return None
 
 
-def write(folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...]) -> None:
-    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache)."""
-    with contextlib.suppress(OSError, WriteError):
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(_entry(folder, store_path), marshal.dumps((_TAG, keys, _pack(store))), durable=False)
+def read_matching(
+    folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
+) -> tuple[Store, tuple[Any, ...]] | None:
+    """The cached store (and its packed rows, so an edit can write the next entry without
+    packing every event again) if its entry was made for exactly these file keys (an edit has
+    just read the files and computed them), else None."""
+    try:
+        tag, entry_keys, payload = read_blob(_entry(folder, store_path))
+        if tag != _TAG or not isinstance(payload, bytes) or entry_keys != keys:
+            return None
+        with gc_paused():
+            companies, rows, order = marshal.loads(payload)  # noqa: S302 - checksummed, our own
+            registry = Registry(tuple(Company(*c) for c in companies))
+            store = Store(unpack_rows(rows), registry, files, (), order)
+            gc.freeze()
+            return store, rows
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        return None
+
+
+def write(
+    folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...], rows: list[Any] | None = None
+) -> None:
+    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
+    ``rows``: the store's events already packed (an edit's fast path keeps them)."""
+    payload = (
+        marshal.dumps((pack_companies(store.registry), tuple(rows), store.order)) if rows is not None else _pack(store)
+    )
+    write_blob(folder, _entry(folder, store_path), (_TAG, keys, payload))
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:
@@ -145,10 +249,25 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
         return cached
     findings: list[Finding] = []
     read_ok = read_files(store_path, findings)
-    store = load_bytes(read_ok, findings)
+    keys = None
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)
+    folder_store = len(read_ok) > 1 and keys is not None and not findings
+    if folder_store and keys is not None:
+        from timeline.store._parts import load_parts, write_parts
+
+        partial = load_parts(folder, read_ok, keys)
+        if partial is not None:
+            write(folder, store_path, partial.store, keys, partial.rows)
+            write_parts(folder, partial.store, read_ok, keys, only=partial.reparsed)
+            return partial.store
+    store = load_bytes(read_ok, findings)
+    if keys is not None:
         write(folder, store_path, store, keys)
+        if folder_store:
+            from timeline.store._parts import write_parts
+
+            write_parts(folder, store, read_ok, keys)
     return store
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class Store:
     """A validated store: events in chronological order and the company registry."""
 
-    __slots__ = ("events", "files", "registry", "warnings")
+    __slots__ = ("events", "files", "order", "registry", "warnings")
 
     def __init__(
         self,
@@ -36,11 +36,15 @@ class Store:
         registry: Registry,
         files: tuple[Path, ...] = (),
         warnings: tuple[Finding, ...] = (),
+        order: tuple[tuple[str, ...], ...] = (),
     ) -> None:
         self.events = events
         self.registry = registry
         self.files = files
         self.warnings = warnings
+        # The ids of each file's events in file order: lets an edit find an event's block by
+        # scanning lines, without composing the file (see timeline.edit._layout).
+        self.order = order
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Store) and (other.events, other.registry, other.files, other.warnings) == (
@@ -103,7 +107,19 @@ def load_text(text: str, label: str = "<text>", *, today: date | None = None) ->
     return _load_texts([(Path(label), text)], [], today)
 
 
-def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: date | None) -> Store:
+def load_part(texts: list[tuple[Path, str]], outside_ids: frozenset[str]) -> Store:
+    """Validate some files of a folder store whose other files are known to be valid (the
+    cache's partial reload): ``outside_ids`` are the other files' event ids, which related
+    links may name and new events must not reuse."""
+    return _load_texts(texts, [], None, outside_ids)
+
+
+def _load_texts(
+    texts: list[tuple[Path, str]],
+    findings: list[Finding],
+    today: date | None,
+    outside_ids: frozenset[str] = frozenset(),
+) -> Store:
     walker = Walker(findings)
     parsed: list[Parsed] = []
     with gc_paused():
@@ -119,11 +135,16 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
         events: list[Event] = []
         nodes: dict[str, tuple[str, Node]] = {}
         related_items: list[tuple[str, str, list[tuple[str, Node]]]] = []
+        order: list[tuple[str, ...]] = []
         for part in parsed:
             walker.label = part.label
+            start = len(events)
             for node in part.events:
                 event = parse_event(walker, node, registry)
                 if event is None:
+                    continue
+                if event.id in outside_ids:
+                    walker.error(node, f"duplicate id {event.id!r} (also in another file)")
                     continue
                 if event.id in nodes:
                     label, first = nodes[event.id]
@@ -133,10 +154,11 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
                 events.append(event)
                 if walker.related_nodes:
                     related_items.append((part.label, event.id, walker.related_nodes))
+            order.append(tuple(e.id for e in events[start:]))
         for label, event_id, items in related_items:
             walker.label = label
             for related, item in items:
-                if related not in nodes:
+                if related not in nodes and related not in outside_ids:
                     walker.error(
                         item,
                         f"event {event_id!r} is related to unknown id {visible(related)!r}"
@@ -147,7 +169,7 @@ def _load_texts(texts: list[tuple[Path, str]], findings: list[Finding], today: d
             raise StoreError(sorted(errors, key=lambda f: f.order))
         events.sort(key=lambda e: e.sort_key)
         warnings = _warnings(events, registry, nodes, parsed, today) if today is not None else []
-    return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings))
+    return Store(tuple(events), registry, tuple(p.path for p in parsed), tuple(warnings), tuple(order))
 
 
 def not_a_store(root: Node | None) -> str | None:

@@ -1,0 +1,93 @@
+"""The cache trusts nothing it did not write itself (issue 17, item 5, in part): a private
+folder, regular files of this user, bounded and checksummed entries."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from timeline.store import _cache as cache
+from timeline.store import load
+
+from conftest import DATA, Runner
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "store.yaml"
+    shutil.copy(DATA / "sample.yaml", path)
+    return path
+
+
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "timeline"
+
+
+def the_entry(tmp_path: Path) -> Path:
+    (entry,) = folder(tmp_path).glob("*.store")
+    return entry
+
+
+def test_a_relative_xdg_cache_home_is_ignored(isolated: Path) -> None:
+    home = Path(os.environ["HOME"])
+    assert cache.cache_dir({"XDG_CACHE_HOME": "relative/cache"}) == home / ".cache" / "timeline"
+    assert cache.cache_dir({"XDG_CACHE_HOME": "/abs/cache"}) == Path("/abs/cache/timeline")
+
+
+@pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
+def test_the_cache_folder_is_private(run: Runner, store: Path, tmp_path: Path) -> None:
+    assert run("-f", str(store), "list").exit_code == 0
+    assert stat.S_IMODE(folder(tmp_path).stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
+def test_a_folder_others_can_write_to_is_not_used(run: Runner, store: Path, tmp_path: Path) -> None:
+    assert run("-f", str(store), "list").exit_code == 0
+    assert cache.read(folder(tmp_path), store) == load(store)
+    os.chmod(folder(tmp_path), 0o777)  # noqa: S103 - the hostile case under test
+    assert cache.read(folder(tmp_path), store) is None
+    assert run("-f", str(store), "list").exit_code == 0
+
+
+@pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
+@pytest.mark.parametrize("kind", ["fifo", "link-to-dev-zero", "tiny", "huge-length"])
+def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path: Path, kind: str) -> None:
+    expected = run("-f", str(store), "list", "--view", "compact").stdout
+    entry = the_entry(tmp_path)
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "link-to-dev-zero":
+        entry.symlink_to("/dev/zero")
+    elif kind == "tiny":
+        entry.write_bytes(b"\xdb\xff\xff\xff\x7f")
+    else:
+        entry.write_bytes(b"TLC3" + (1 << 40).to_bytes(8, "little") + b"\x00\x00\x00\x00" + b"x" * 10)
+    assert cache.read(folder(tmp_path), store) is None
+    result = run("-f", str(store), "list", "--view", "compact")
+    assert (result.exit_code, result.stdout) == (0, expected)
+
+
+@pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
+def test_bit_flips_are_never_served(run: Runner, store: Path, tmp_path: Path) -> None:
+    assert run("-f", str(store), "list").exit_code == 0
+    entry = the_entry(tmp_path)
+    good = entry.read_bytes()
+    truth = load(store)
+    rng = random.Random(60)  # noqa: S311 - reproducible damage, not secrets
+    served_wrong = 0
+    for _ in range(60):
+        damaged = bytearray(good)
+        for _ in range(3):
+            at = rng.randrange(len(damaged))
+            damaged[at] ^= 1 << rng.randrange(8)
+        entry.write_bytes(bytes(damaged))
+        found = cache.read(folder(tmp_path), store)
+        if found is not None and (found.events, found.registry) != (truth.events, truth.registry):
+            served_wrong += 1
+    assert served_wrong == 0

@@ -1,0 +1,377 @@
+"""One safe change of a store: read it, plan item operations, validate, check, replace, cache.
+
+A change is a list of item operations (insert, replace or delete an event block, append a
+company) planned against a snapshot of the store's files. The new store is validated either in
+full (every file loaded again) or, when the files still match the cache entry, only the blocks
+that changed against the cached store (``_check``); both give the same answer, which a property
+test checks. Just before each rename, the files are compared with what was read (device, inode,
+size, mtime and bytes): an editor that saved meanwhile makes the change re-planned on the new
+content, or refused with nothing written. The new cache entry is written with the store, so the
+next command is warm.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from timeline.edit._layout import Layout, Section, Style, detect_style, scan
+from timeline.errors import Finding, StoreError, WriteError
+from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
+from timeline.model import Company, Event
+from timeline.store import Store, load_bytes, store_files
+from timeline.store._yaml import decode, gc_paused, read_bytes
+
+CHANGED = "the store changed while writing; nothing was written"
+_ATTEMPTS = 3
+
+
+class StoreChanged(WriteError):
+    """Another program replaced a store file between the read and the write."""
+
+
+@dataclass
+class FileState:
+    """One file of the store as read (``data`` None: a file the change creates)."""
+
+    path: Path
+    real: Path
+    data: bytes | None
+    text: str
+    stat: tuple[int, int, int, int] | None  # device, inode, size, mtime_ns
+    _layout: Layout | None = None
+    _style: Style | None = None
+
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._layout = scan(self.text)
+        return self._layout
+
+    @property
+    def style(self) -> Style:
+        if self._style is None:
+            self._style = detect_style(self.layout)
+        return self._style
+
+
+@dataclass
+class Snapshot:
+    """The store's files as read under the lock, and the validated store they hold."""
+
+    store_path: Path
+    files: list[FileState]
+    store: Store
+    cached: bool  # the store came from a cache entry matching these bytes
+    rows: tuple[Any, ...] | None = None  # the cache entry's packed events, in store order
+    new_rows: list[Any] | None = None  # the same after the change (set by the fast check)
+
+    def file_of(self, event_id: str) -> tuple[int, int]:
+        """(file index, item index) of the event with ``event_id``."""
+        for number, ids in enumerate(self.store.order):
+            if event_id in ids:
+                return number, ids.index(event_id)
+        raise KeyError(event_id)
+
+    def new_file(self, path: Path, text: str) -> int:
+        """Add a file the change will create (a folder store's new year file)."""
+        for number, state in enumerate(self.files):
+            if state.path == path:
+                return number
+        self.files.append(FileState(path, path.parent.resolve() / path.name, None, text, None))
+        return len(self.files) - 1
+
+
+@dataclass
+class Op:
+    """One item operation: ``insert``/``replace``/``delete`` an event, or ``company``."""
+
+    action: str
+    file: int
+    index: int = 0  # the event's item index in file order (insert: the index it will have)
+    lines: list[str] = field(default_factory=list)  # the block, indented as the file's items
+    company: Company | None = None
+
+
+R = TypeVar("R")
+
+
+@dataclass
+class Change(Generic[R]):
+    """What a plan decided: the operations, and what the command reports."""
+
+    ops: list[Op]
+    info: R
+
+
+@dataclass
+class Committed(Generic[R]):
+    change: Change[R]
+    store: Store
+    before: dict[Path, str]
+    after: dict[Path, str]
+    written: bool
+
+
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def read_snapshot(store_path: Path, cache_folder: Path | None) -> Snapshot:
+    """Read every file of the store; StoreError (as validate reports it) if it is invalid."""
+    findings: list[Finding] = []
+    states: list[FileState] = []
+    for path in store_files(store_path):
+        real = path.resolve()
+        for _ in range(_ATTEMPTS):  # a file replaced while being read is read again
+            before = os.stat(real)
+            data = read_bytes(real, findings)
+            if data is None or _stat_key(os.stat(real)) == _stat_key(before):
+                break
+        if data is None:
+            for finding in findings:
+                finding.path = str(path)
+            raise StoreError(findings)
+        text = decode(data, str(path), findings)
+        if text is None:
+            raise StoreError(findings)
+        states.append(FileState(path, real, data, text, _stat_key(before)))
+    found = _cached_store(store_path, cache_folder, states)
+    if found is not None:
+        return Snapshot(store_path, states, found[0], True, found[1])
+    return Snapshot(store_path, states, load_bytes([(s.path, s.data or b"") for s in states]), False)
+
+
+def _cached_store(
+    store_path: Path, folder: Path | None, states: list[FileState]
+) -> tuple[Store, tuple[Any, ...]] | None:
+    if folder is None:
+        return None
+    from timeline.store import _cache
+
+    keys = tuple(
+        (str(s.real), s.stat[2], s.stat[3], zlib.crc32(s.data)) for s in states if s.stat and s.data is not None
+    )
+    return _cache.read_matching(folder, store_path, keys, tuple(s.path for s in states))
+
+
+# --- turning operations into text ---------------------------------------------------------
+
+
+def _blank_or_comment(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
+
+
+def _text_edits(state: FileState, ops: list[Op]) -> list[tuple[int, int, list[str]]]:
+    """(first, end, new lines) replacements of the file's lines for its operations."""
+    layout, style = state.layout, state.style
+    lines = layout.lines
+    edits: list[tuple[int, int, list[str]]] = []
+    blank = [""] if style.blank_between else []
+    for op in ops:
+        if op.action == "text":  # the whole file (edit --file)
+            edits.append((0, len(lines), op.lines))
+            continue
+        if op.action == "company":
+            section = layout.section("companies")
+            if section.flow or not section.items:
+                edits.append((section.key_line, section.key_line + 1, ["companies:", *op.lines]))
+            else:
+                edits.append((section.end, section.end, op.lines))
+            continue
+        section = layout.section("events")
+        items = section.items
+        if op.action == "insert":
+            if not items:
+                edits.append((section.key_line, section.key_line + 1, ["events:", *op.lines]))
+            elif op.index < len(items):
+                line = items[op.index]
+                while line > 0 and lines[line - 1].strip().startswith("#"):
+                    line -= 1
+                edits.append((line, line, op.lines + blank))
+            else:
+                end = section.item_span(len(items) - 1, lines)[1]
+                edits.append((end, end, blank + op.lines))
+        elif op.action == "replace":
+            first, end = section.item_span(op.index, lines)
+            edits.append((first, end, op.lines))
+        elif op.action == "delete":
+            first, end = section.item_span(op.index, lines)
+            if op.index + 1 < len(items):  # take the blank lines after it too
+                while end < len(lines) and not lines[end].strip():
+                    end += 1
+            else:  # the last item: take the blank lines before it
+                while first > section.key_line + 1 and not lines[first - 1].strip():
+                    first -= 1
+            edits.append((first, end, []))
+    return edits
+
+
+def _apply(state: FileState, edits: list[tuple[int, int, list[str]]]) -> str:
+    """The file's text with the line ranges replaced, cut by offsets (no split of the whole
+    text); the file's line endings and BOM are kept."""
+    lines = state.layout.lines
+    text = lines.text
+    bom = "\ufeff" if state.text.startswith("\ufeff") else ""
+    first_end = text.find("\n")
+    newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+    for first, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        start, stop = lines.offset(first), lines.offset(end)
+        block = "".join(line + newline for line in new)
+        if start == len(text) and text and not text.endswith("\n"):
+            block = newline + block  # the last line had no line break
+        text = text[:start] + block + text[stop:]
+    return bom + text
+
+
+def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
+    """The new text of every file that the operations touch."""
+    by_file: dict[int, list[Op]] = {}
+    for op in ops:
+        by_file.setdefault(op.file, []).append(op)
+    return {n: _apply(snapshot.files[n], _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()}
+
+
+def validate_full(snapshot: Snapshot, texts: dict[int, str]) -> Store:
+    """Load every file again, with the new texts: the validation `timeline validate` runs."""
+    contents = [
+        (state.path, texts[n].encode("utf-8") if n in texts else state.data or b"")
+        for n, state in enumerate(snapshot.files)
+    ]
+    return load_bytes(sorted(contents, key=lambda c: str(c[0])) if len(contents) > 1 else contents)
+
+
+# --- the transaction ------------------------------------------------------------------------
+
+
+def _check_unchanged(states: list[FileState], skip: set[int]) -> None:
+    for number, state in enumerate(states):
+        if number in skip:
+            continue
+        try:
+            if state.data is None:
+                if os.path.lexists(state.real):
+                    raise StoreChanged(CHANGED)
+                continue
+            if state.path.resolve() != state.real or _stat_key(os.stat(state.real)) != state.stat:
+                raise StoreChanged(CHANGED)
+            if state.real.read_bytes() != state.data:
+                raise StoreChanged(CHANGED)
+        except OSError as error:
+            raise StoreChanged(CHANGED) from error
+
+
+def _mode(state: FileState) -> int:
+    if state.stat is not None:
+        return os.stat(state.real).st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def commit(
+    store_path: Path,
+    plan: Callable[[Snapshot], Change[R]],
+    *,
+    validate: Callable[[Snapshot, Change[R], dict[int, str]], Store] | None = None,
+    dry_run: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
+    cache_folder: Path | None = None,
+) -> Committed[R]:
+    """Plan and write one change; see the module docstring. ``validate`` is the fast check
+    (used only when the store came from the cache); otherwise the full one runs."""
+    if dry_run:  # no lock file, no write: only reading
+        return _attempt(store_path, plan, validate, cache_folder, write=False)
+    if not store_path.exists():
+        from timeline.errors import NotFoundError
+
+        raise NotFoundError(f"store not found: {store_path}")
+    with locked(store_path, lock_timeout):
+        for _ in range(_ATTEMPTS):
+            try:
+                return _attempt(store_path, plan, validate, cache_folder, write=True)
+            except StoreChanged:
+                continue  # re-plan on the new content
+    raise WriteError(CHANGED)
+
+
+def _attempt(
+    store_path: Path,
+    plan: Callable[[Snapshot], Change[R]],
+    validate: Callable[[Snapshot, Change[R], dict[int, str]], Store] | None,
+    cache_folder: Path | None,
+    *,
+    write: bool,
+) -> Committed[R]:
+    with gc_paused():  # many small objects, all kept until the write: no collections meanwhile
+        snapshot = read_snapshot(store_path, cache_folder)
+        change = plan(snapshot)
+        return _plan_and_write(store_path, snapshot, change, validate, cache_folder, write=write)
+
+
+def _plan_and_write(
+    store_path: Path,
+    snapshot: Snapshot,
+    change: Change[R],
+    validate: Callable[[Snapshot, Change[R], dict[int, str]], Store] | None,
+    cache_folder: Path | None,
+    *,
+    write: bool,
+) -> Committed[R]:
+    texts = new_texts(snapshot, change.ops)
+    if snapshot.cached and validate is not None:
+        store = validate(snapshot, change, texts)
+    else:
+        store = validate_full(snapshot, texts)
+    before = {snapshot.files[n].path: snapshot.files[n].text for n in texts}
+    after = {snapshot.files[n].path: text for n, text in texts.items()}
+    if not write or not texts:
+        return Committed(change, store, before, after, written=False)
+    written: set[int] = set()
+    with signals_as_interrupts():
+        for number, text in texts.items():
+            state = snapshot.files[number]
+            data = text.encode("utf-8")
+            if state.data is not None and state.data.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff"):
+                data = b"\xef\xbb\xbf" + data
+            check = functools.partial(_check_unchanged, snapshot.files, set(written))
+            atomic_write(state.real, data, mode=_mode(state), before_replace=check)
+            written.add(number)
+            state.data = data
+    if cache_folder is not None:
+        _write_cache(cache_folder, store_path, store, snapshot, written)
+    return Committed(change, store, before, after, written=True)
+
+
+def _write_cache(folder: Path, store_path: Path, store: Store, snapshot: Snapshot, written: set[int]) -> None:
+    """The entry for the files as they now are, so the next command is warm."""
+    from timeline.store import _cache
+
+    keys = []
+    by_path = {str(s.real): s for s in snapshot.files}
+    try:
+        for path in store_files(store_path):
+            state = by_path.get(str(path.resolve()))
+            if state is None or state.data is None:
+                return
+            stat = os.stat(state.real)
+            keys.append((str(state.real), stat.st_size, stat.st_mtime_ns, zlib.crc32(state.data)))
+    except OSError:
+        return
+    _cache.write(folder, store_path, store, tuple(keys), snapshot.new_rows)
+
+
+def event_block(state: FileState, index: int) -> list[str]:
+    """The lines of event item ``index`` of a file."""
+    section: Section = state.layout.section("events")
+    first, end = section.item_span(index, state.layout.lines)
+    return state.layout.lines.span(first, end)
+
+
+def events_by_id(store: Store) -> dict[str, Event]:
+    return {e.id: e for e in store.events}
