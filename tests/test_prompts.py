@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pexpect
@@ -31,7 +32,21 @@ def spawn(store: Path, *args: str) -> pexpect.spawn:
         "LC_ALL": "C.UTF-8",
         "TERM": "dumb",
     }
-    return pexpect.spawn(_script(), ["-f", str(store), "add", *args], env=env, encoding="utf-8", timeout=20)
+    return pexpect.spawn(
+        _script(),
+        ["-f", str(store), "add", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        preexec_fn=_as_from_a_shell,
+    )
+
+
+def _as_from_a_shell() -> None:
+    """Ctrl-C reaches the command as it does from an interactive shell, even when the test run
+    itself was started in the background (`cmd &` starts with SIGINT ignored, and a child
+    inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(child: pexpect.spawn) -> int:
