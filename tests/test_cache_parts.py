@@ -9,7 +9,8 @@ import pytest
 
 from timeline.errors import StoreError
 from timeline.store import load
-from timeline.store._cache import _file_key, load_cached
+from timeline.store._cache import load_cached
+from timeline.store._entry import _file_key
 from timeline.store._load import read_files
 from timeline.store._parts import load_parts
 

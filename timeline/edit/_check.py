@@ -16,7 +16,7 @@ from timeline.edit._commit import Change, Snapshot, validate_full
 from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
-from timeline.store._cache import pack_rows
+from timeline.store._entry import pack_rows
 from timeline.store._parse import Walker, parse_event
 from timeline.store._yaml import compose
 from timeline.text import fold_name

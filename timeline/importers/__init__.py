@@ -45,6 +45,7 @@ def run_import(
         return plan_import(file, load_cached(store_path, cache), options, label), False
     from timeline.edit._bulk import BulkEdit, write_bulk, write_folder
     from timeline.store import _cache as cache_module
+    from timeline.store import _entry as entry_format
     from timeline.store import read_text
 
     with locked(store_path):
@@ -63,6 +64,6 @@ def run_import(
             files = [(store_path, data)]
         if cache is not None:
             with contextlib.suppress(OSError):
-                keys = tuple(cache_module._file_key(f, data) for f, data in files)
+                keys = tuple(entry_format._file_key(f, data) for f, data in files)
                 cache_module.write(cache, store_path, new_store, keys)
     return plan, True

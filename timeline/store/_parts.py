@@ -21,7 +21,7 @@ from typing import Any
 
 from timeline.errors import StoreError
 from timeline.model import Event
-from timeline.store._cache import _TAG, FileKey, pack_companies, pack_rows, read_blob, unpack_rows, write_blob
+from timeline.store._entry import _TAG, FileKey, pack_companies, pack_rows, read_blob, unpack_rows, write_blob
 from timeline.store._load import Store, load_part
 from timeline.store._yaml import gc_paused
 
