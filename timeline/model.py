@@ -6,6 +6,7 @@ sort key, the "exact date" rule and the messages for an unknown kind or company.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from timeline.dates import EventDate
@@ -185,6 +186,18 @@ class Registry:
                     found.add(child)
                     stack.append(child)
         return frozenset(found)
+
+
+def with_ancestors(names: Iterable[str], parents: Mapping[str, str | None]) -> set[str]:
+    """``names`` and every company that owns one of them, transitively (``parents``: company ->
+    its parent). Stops at a name already seen, so a cycle cannot loop."""
+    found: set[str] = set()
+    for name in names:
+        current: str | None = name
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+    return found
 
 
 def unknown_kind(value: str) -> str:

@@ -15,11 +15,11 @@ import hashlib
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
 
-from timeline.model import KINDS, Event
+from timeline.model import KINDS, Event, with_ancestors
 from timeline.terminal.style import company_hex
 from timeline.text import visible
 
@@ -152,18 +152,8 @@ def data(events: Sequence[Event], parents: Mapping[str, str]) -> str:
 def _names(events: Sequence[Event], parents: Mapping[str, str]) -> tuple[list[str], list[str], list[str]]:
     """The companies (with their parents), kinds and tags, each sorted: the data's lists, which
     the checkboxes point into."""
-    used = sorted(_with_ancestors({c for e in events for c in e.companies}, parents))
+    used = sorted(with_ancestors({c for e in events for c in e.companies}, parents))
     return used, sorted({e.kind for e in events}), sorted({t for e in events for t in e.tags})
-
-
-def _with_ancestors(names: Iterable[str], parents: Mapping[str, str]) -> set[str]:
-    found: set[str] = set()
-    for name in names:
-        current: str | None = name
-        while current is not None and current not in found:
-            found.add(current)
-            current = parents.get(current)
-    return found
 
 
 def _option(facet: str, value: str, index: int, count: int, css: str = "") -> str:
@@ -182,7 +172,7 @@ def _company_options(events: Sequence[Event], parents: Mapping[str, str]) -> lis
     busiest first, every subsidiary right under its parent."""
     counts: Counter[str] = Counter()
     for event in events:
-        counts.update(_with_ancestors(event.companies, parents))
+        counts.update(with_ancestors(event.companies, parents))
     children: dict[str | None, list[str]] = {}
     for name in counts:
         parent = parents.get(name)

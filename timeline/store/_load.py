@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeline.errors import Finding, StoreError
-from timeline.model import Event, Registry
+from timeline.model import Event, Registry, with_ancestors
 from timeline.store import _yaml
 from timeline.store._find import store_files
 from timeline.store._parse import Parsed, Walker, parse_event, parse_top
@@ -217,12 +217,7 @@ def _warnings(
         if event.date.first_day > today:
             warn(label, node, f"event {event.id!r} starts after today ({today.isoformat()})")
     parents = {c.name: c.parent for c in registry.companies}
-    covered: set[str] = set()
-    for name in used:
-        current: str | None = name
-        while current is not None and current not in covered:
-            covered.add(current)
-            current = parents.get(current)
+    covered = with_ancestors(used, parents)
     for part in parsed:
         for raw in part.companies:
             if raw.company.name in parents and raw.company.name not in covered:
