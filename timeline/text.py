@@ -22,6 +22,12 @@ def _escape_char(char: str) -> str:
     return f"\\U{code:08x}"
 
 
+def is_invisible(char: str) -> bool:
+    """A control, format, surrogate, private-use or line/paragraph separator character: what
+    must never reach a terminal or a document raw."""
+    return not char.isprintable() and unicodedata.category(char) in _CONTROL_CATEGORIES
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """Return ``text`` with control and format characters shown as ``\\x1b``-style escapes."""
     if text.isprintable():
@@ -32,7 +38,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
             out.append(char)
         elif char == "\t":
             out.append(" ")
-        elif not char.isprintable() and (unicodedata.category(char) in _CONTROL_CATEGORIES or char in "\n\r\x0b\x0c"):
+        elif is_invisible(char) or char in "\n\r\x0b\x0c":
             out.append(_escape_char(char))
         else:
             out.append(char)

@@ -13,7 +13,6 @@ import base64
 import functools
 import hashlib
 import json
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from html import escape
@@ -21,7 +20,7 @@ from importlib import resources
 
 from timeline.model import KINDS, Event, with_ancestors
 from timeline.terminal.style import company_hex
-from timeline.text import visible
+from timeline.text import is_invisible, visible
 
 # Inside <script>, only these can end the element or change how it is parsed; in a JSON string
 # the \\u escapes mean the same characters.
@@ -100,12 +99,7 @@ def json_for_script(value: object) -> str:
     # them raw, and no raw one may reach the page (the terminal's rule, timeline.text.visible).
     if text.isprintable():
         return text
-    return "".join(
-        _json_escape(c) if not c.isprintable() and unicodedata.category(c) in _INVISIBLE else c for c in text
-    )
-
-
-_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+    return "".join(_json_escape(c) if is_invisible(c) else c for c in text)
 
 
 def _json_escape(char: str) -> str:
