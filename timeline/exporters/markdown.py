@@ -56,6 +56,8 @@ def md_url(url: str) -> str:
     """A link destination in angle brackets that a Markdown reader turns back into ``url``
     exactly: ``\\``, ``<``, ``>``, spaces, quotes and non-ASCII are percent-encoded, a lone
     ``%`` becomes ``%25``, ``&`` is backslash-escaped."""
+    if _URL_KEEP.issuperset(url):  # most URLs: nothing to encode, and one C-level check says so
+        return f"<{url}>"
     out: list[str] = []
     for index, char in enumerate(url):
         if char in _URL_KEEP:
