@@ -58,7 +58,7 @@ def invoke_main(args: list[str], env: dict[str, str] | None = None, input: str |
         saved_argv, sys.argv = sys.argv, ["timeline", *args]
         code = 0
         try:
-            main()
+            main(teardown=True)
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         finally:

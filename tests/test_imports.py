@@ -17,7 +17,7 @@ import sys
 sys.argv = ["timeline", *sys.argv[1:]]
 from timeline.__main__ import main
 try:
-    main()
+    main(teardown=True)
 except SystemExit:
     pass
 sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n")

@@ -44,13 +44,22 @@ class Lines:
             return len(self.text)
         if line in self.known:
             return self.known[line]
-        base = self._starts[bisect.bisect_right(self._starts, line) - 1]
-        at = self.known[base]
-        for _ in range(line - base):
-            found = self.text.find("\n", at)
-            if found < 0:
-                return len(self.text)
-            at = found + 1
+        place = bisect.bisect_right(self._starts, line)
+        base = self._starts[place - 1]
+        after = self._starts[place] if place < len(self._starts) else None
+        if after is not None and after - line < line - base:
+            # nearer a known line after it (the line before an item, say): walk back, not
+            # forward from the last line known before it, which may be the file's first
+            at = self.known[after]
+            for _ in range(after - line):
+                at = self.text.rfind("\n", 0, at - 1) + 1
+        else:
+            at = self.known[base]
+            for _ in range(line - base):
+                found = self.text.find("\n", at)
+                if found < 0:
+                    return len(self.text)
+                at = found + 1
         self.learn(line, at)
         return at
 
