@@ -10,9 +10,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeline.store import _cache as cache
 from timeline.store import load
+from timeline.store._entry import _urls_ok
+from timeline.store._parse import _URL_RE
 
 from conftest import DATA, Runner
 
@@ -67,7 +71,7 @@ def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path:
     elif kind == "tiny":
         entry.write_bytes(b"\xdb\xff\xff\xff\x7f")
     else:
-        entry.write_bytes(b"TLC3" + (1 << 40).to_bytes(8, "little") + b"\x00\x00\x00\x00" + b"x" * 10)
+        entry.write_bytes(b"TLC5" + (1 << 40).to_bytes(8, "little") + bytes(4) + bytes(2) + b"x" * 10)
     assert cache.read(folder(tmp_path), store) is None
     result = run("-f", str(store), "list", "--view", "compact")
     assert (result.exit_code, result.stdout) == (0, expected)
@@ -91,3 +95,12 @@ def test_bit_flips_are_never_served(run: Runner, store: Path, tmp_path: Path) ->
         if found is not None and (found.events, found.registry) != (truth.events, truth.registry):
             served_wrong += 1
     assert served_wrong == 0
+
+
+@given(
+    st.lists(st.one_of(st.text(), st.sampled_from(["https://", "http://"]).flatmap(lambda s: st.text().map(s.__add__))))
+)
+def test_the_cache_url_check_is_the_stores_url_rule(urls: list[str]) -> None:
+    """A cache entry's source URLs are checked with C-level scans, not the store's regex per
+    URL: both accept exactly the same URLs."""
+    assert _urls_ok(urls) == all(_URL_RE.fullmatch(url) for url in urls)

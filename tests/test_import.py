@@ -505,3 +505,17 @@ def test_formula_like_cells_of_a_csv_export_import_back_as_their_text(tmp_path: 
     empty = write(tmp_path / "e.yaml", "version: 1\ncompanies:\n  - name: OpenAI\nevents: []\n")
     assert invoke_main(["-f", str(empty), "import", str(tmp_path / "out.csv")]).exit_code == 0
     assert [e.title for e in load(empty).events] == titles
+
+
+def test_an_edit_right_after_an_import_uses_the_imported_order(store: Path, tmp_path: Path) -> None:
+    """The entry an import writes lists each file's ids in file order, as a full load does:
+    the edit that follows finds its block from it."""
+    assert invoke_main(["-f", str(store), "import", str(SAMPLE), *ALL]).exit_code == 0
+    cached = _cache.read(tmp_path / "cache" / "timeline", store)
+    assert cached is not None and cached.order == load(store).order
+    event = load(store).events[-1]
+    edited = invoke_main(["-f", str(store), "edit", event.id, "--set", "title=Edited after import"])
+    assert edited.exit_code == 0, edited.stderr
+    after = load(store)
+    assert next(e for e in after.events if e.id == event.id).title == "Edited after import"
+    assert len(after.events) == len(load(store).events)

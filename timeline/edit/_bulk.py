@@ -294,13 +294,14 @@ def _assemble(
     return "".join(out)
 
 
-def new_store(store: Store, edit: BulkEdit) -> Store:
-    """The store after ``edit``, without reading it again (for the cache entry)."""
+def new_store(store: Store, edit: BulkEdit, files: tuple[Path, ...], order: tuple[tuple[str, ...], ...]) -> Store:
+    """The store after ``edit``, without reading it again (for the cache entry); ``order``:
+    each file's ids in file order."""
     replaced = {e.id: e for e in edit.replaced}
     events = [replaced.get(e.id, e) for e in store.events] + list(edit.added)
     events.sort(key=lambda e: e.sort_key)
     registry = Registry(store.registry.companies + tuple(Company(name) for name in edit.companies))
-    return Store(tuple(events), registry, store.files)
+    return Store(tuple(events), registry, files, (), order)
 
 
 def write_bulk(path: Path, text: str, original: bytes, store: Store, edit: BulkEdit) -> tuple[bytes, Store]:
@@ -316,7 +317,8 @@ def write_bulk(path: Path, text: str, original: bytes, store: Store, edit: BulkE
     mode = real.stat().st_mode & 0o7777
     with signals_as_interrupts():
         atomic_write(real, data, mode=mode)
-    return data, new_store(store, edit)
+    ids = {e.id for e in store.events} | {e.id for e in edit.added}
+    return data, new_store(store, edit, store.files, (_ids_of(new_text, ids),))
 
 
 SKELETON = "version: 1\ncompanies: []\nevents: []\n"
@@ -324,18 +326,30 @@ SKELETON = "version: 1\ncompanies: []\nevents: []\n"
 
 def _ids_in(text: str) -> set[str]:
     """The event ids of one file of a folder store."""
+    return set(_ids_of(text))
+
+
+def _ids_of(text: str, expected: set[str] | None = None) -> tuple[str, ...]:
+    """The event ids of one store file in file order (the store's ``order``, which edits use
+    to find blocks): from a line scan when it finds exactly ``expected``, else composed."""
+    if expected:
+        from timeline.edit._scan import scan_list
+
+        layout = scan_list(text.splitlines(), "events", "id", expected)
+        if layout is not None:
+            return tuple(sorted(layout.ids, key=layout.ids.__getitem__))
     import yaml
 
     root = yaml.compose(text, Loader=yaml_loader())
     top = {k.value: v for k, v in root.value} if root is not None and isinstance(root.value, list) else {}
     items = top["events"].value if "events" in top and isinstance(top["events"].value, list) else []
-    return {
+    return tuple(
         v.value
         for item in items
         if isinstance(item.value, list)
         for k, v in item.value
         if getattr(k, "value", None) == "id" and isinstance(v.value, str)
-    }
+    )
 
 
 def write_folder(folder: Path, store: Store, edit: BulkEdit) -> tuple[list[tuple[Path, bytes]], Store]:
@@ -378,5 +392,6 @@ def write_folder(folder: Path, store: Store, edit: BulkEdit) -> tuple[list[tuple
             mode = real.stat().st_mode & 0o7777 if path.exists() else 0o644
             atomic_write(real, data, mode=mode)
             written.append((path, data))
-    after = new_store(store, edit)
-    return written, Store(after.events, after.registry, tuple(store_files(folder)))
+    now = tuple(store_files(folder))
+    order = tuple(_ids_of(new_texts[f].decode("utf-8-sig") if f in new_texts else texts[f][1]) for f in now)
+    return written, new_store(store, edit, now, order)

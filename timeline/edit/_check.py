@@ -75,7 +75,7 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     if gone and any(r in gone for e in store.events if e.id not in removed for r in e.related):
         return None
     events = list(store.events)
-    rows = list(snapshot.rows) if snapshot.rows is not None and len(snapshot.rows) == len(events) else None
+    rows = snapshot.rows if snapshot.rows is not None and len(snapshot.rows) == len(events) else None
     if removed:
         for index in sorted((i for i, e in enumerate(events) if e.id in removed), reverse=True):
             del events[index]

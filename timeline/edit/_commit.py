@@ -18,13 +18,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from timeline.edit._layout import Layout, Section, Style, detect_style, scan
 from timeline.errors import Finding, StoreError, WriteError
 from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
 from timeline.model import Company, Event
 from timeline.store import Store, load_bytes, store_files
+from timeline.store._entry import PackedRows
 from timeline.store._yaml import decode, gc_paused, read_bytes
 
 CHANGED = "the store changed while writing; nothing was written"
@@ -68,8 +69,8 @@ class Snapshot:
     files: list[FileState]
     store: Store
     cached: bool  # the store came from a cache entry matching these bytes
-    rows: tuple[Any, ...] | None = None  # the cache entry's packed events, in store order
-    new_rows: list[Any] | None = None  # the same after the change (set by the fast check)
+    rows: PackedRows | None = None  # the cache entry's packed events, in store order
+    new_rows: PackedRows | None = None  # the same after the change (set by the fast check)
 
     def file_of(self, event_id: str) -> tuple[int, int]:
         """(file index, item index) of the event with ``event_id``."""
@@ -147,9 +148,7 @@ def read_snapshot(store_path: Path, cache_folder: Path | None) -> Snapshot:
     return Snapshot(store_path, states, load_bytes([(s.path, s.data or b"") for s in states]), False)
 
 
-def _cached_store(
-    store_path: Path, folder: Path | None, states: list[FileState]
-) -> tuple[Store, tuple[Any, ...]] | None:
+def _cached_store(store_path: Path, folder: Path | None, states: list[FileState]) -> tuple[Store, PackedRows] | None:
     if folder is None:
         return None
     from timeline.store import _cache

@@ -12,29 +12,29 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import marshal
 import os
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from timeline.errors import Finding, WriteError
-from timeline.fileio import atomic_write
-from timeline.model import Company, Registry
+from timeline.errors import Finding
 from timeline.store._entry import (
     _TAG,
     FileKey,
+    PackedRows,
     _file_key,
     _pack,
     _unpack,
-    pack_companies,
+    discard,
+    payload,
     read_blob,
-    unpack_rows,
+    read_payload,
     write_blob,
 )
 from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
+from timeline.store._prune import prune
 from timeline.store._yaml import gc_paused
 
 
@@ -70,55 +70,89 @@ def _read_all(files: list[Path]) -> list[tuple[Path, bytes, FileKey]] | None:
         return None
 
 
+_ODD = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)  # what reading odd bytes raises
+
+
+def _read_entry(entry: Path) -> tuple[Any, ...] | None:
+    """An entry's fields, or None: missing (a miss) or odd (a miss, and removed)."""
+    try:
+        fields = read_blob(entry)
+        if type(fields) is tuple and len(fields) >= 3 and fields[0] == _TAG:
+            return fields
+    except FileNotFoundError:
+        return None
+    except _ODD:
+        pass
+    discard(entry)
+    return None
+
+
 def read(folder: Path, store_path: Path) -> Store | None:
     """The cached store, or None if there is no valid entry for the store as it is now."""
+    entry = _entry(folder, store_path)
+    fields = _read_entry(entry)
+    if fields is None or len(fields) != 3:
+        return None
     try:
-        tag, keys, payload = read_blob(_entry(folder, store_path))
-        if tag != _TAG or not isinstance(payload, bytes):
-            return None
         files = store_files(store_path)
         current = _read_all(files)
-        if current is None or keys != tuple(key for _, _, key in current):
-            return None
+        if current is None or fields[1] != tuple(key for _, _, key in current):
+            return None  # stale: the next write replaces it
         with gc_paused():
-            store = _unpack(payload, tuple(files))
+            store = _unpack(fields[2], tuple(files))
             # The store lives until the process ends: keep the collector from walking its
             # hundred thousand tuples once it is switched on again (a tenth of a warm start).
             gc.freeze()
-            return store
-    except (OSError, EOFError, ValueError, TypeError, IndexError):  # unreadable entry: a cache miss
+    except _ODD:
+        discard(entry)
         return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: pruned last
+    return store
 
 
 def read_matching(
     folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
-) -> tuple[Store, tuple[Any, ...]] | None:
+) -> tuple[Store, PackedRows] | None:
     """The cached store (and its packed rows, so an edit can write the next entry without
     packing every event again) if its entry was made for exactly these file keys (an edit has
     just read the files and computed them), else None."""
+    entry = _entry(folder, store_path)
+    fields = _read_entry(entry)
+    if fields is None or len(fields) != 3 or fields[1] != keys:
+        return None
     try:
-        tag, entry_keys, payload = read_blob(_entry(folder, store_path))
-        if tag != _TAG or not isinstance(payload, bytes) or entry_keys != keys:
-            return None
         with gc_paused():
-            companies, rows, order = marshal.loads(payload)  # noqa: S302 - checksummed, our own
-            registry = Registry(tuple(Company(*c) for c in companies))
-            store = Store(unpack_rows(rows), registry, files, (), order)
+            store, rows = read_payload(fields[2], files)
             gc.freeze()
             return store, rows
-    except (OSError, EOFError, ValueError, TypeError, IndexError):
+    except _ODD:
+        discard(entry)
         return None
 
 
 def write(
-    folder: Path, store_path: Path, store: Store, keys: tuple[FileKey, ...], rows: list[Any] | None = None
+    folder: Path,
+    store_path: Path,
+    store: Store,
+    keys: tuple[FileKey, ...],
+    rows: PackedRows | list[Any] | None = None,
 ) -> None:
     """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
     ``rows``: the store's events already packed (an edit's fast path keeps them)."""
-    payload = (
-        marshal.dumps((pack_companies(store.registry), tuple(rows), store.order)) if rows is not None else _pack(store)
-    )
-    write_blob(folder, _entry(folder, store_path), (_TAG, keys, payload))
+    if rows is None:
+        data = _pack(store)
+    else:
+        packed = rows if isinstance(rows, PackedRows) else PackedRows.from_rows(rows)
+        data = payload(store.registry, packed, store.order)
+    entry = _entry(folder, store_path)
+    write_blob(folder, entry, (_TAG, keys, data), str(store_path.resolve()))
+    in_use = {entry.name}
+    if len(keys) > 1:  # a folder store: its files' part entries are in use too
+        from timeline.store._parts import part_entry
+
+        in_use.update(part_entry(folder, key).name for key in keys)
+    prune(folder, in_use)
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:
@@ -165,24 +199,27 @@ def _content_entry(folder: Path, key: str) -> Path:
 
 def read_content(folder: Path, key: str, files: tuple[Path, ...] = ()) -> Store | None:
     """The store cached under ``key``, or None (no entry, or a damaged or foreign one)."""
-    try:
-        entry = _content_entry(folder, key)
-        tag, stored_key, payload = marshal.loads(entry.read_bytes())  # noqa: S302 - checked below
-        if tag != _TAG or stored_key != key or not isinstance(payload, bytes):
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: pruned last
-        with gc_paused():
-            return _unpack(payload, files)
-    except (OSError, EOFError, ValueError, TypeError, IndexError):
+    entry = _content_entry(folder, key)
+    fields = _read_entry(entry)
+    if fields is None or len(fields) != 3 or fields[1] != key:
         return None
+    try:
+        with gc_paused():
+            store = _unpack(fields[2], files)
+    except _ODD:
+        discard(entry)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: pruned last
+    return store
 
 
 def write_content(folder: Path, key: str, store: Store) -> None:
     """Save ``store`` under ``key`` and drop all but the newest few such entries."""
-    with contextlib.suppress(OSError, WriteError):
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(_content_entry(folder, key), marshal.dumps((_TAG, key, _pack(store))), durable=False)
+    entry = _content_entry(folder, key)
+    write_blob(folder, entry, (_TAG, key, _pack(store)))
+    with contextlib.suppress(OSError):
         entries = sorted(folder.glob("*.content"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for stale in entries[CONTENT_ENTRIES_KEPT:]:
             stale.unlink(missing_ok=True)
+    prune(folder, {entry.name})

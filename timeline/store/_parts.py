@@ -29,7 +29,7 @@ _COMPANIES = re.compile(r"^companies[ \t]*:", re.M)
 _NEXT_TOP = re.compile(r"\n[^ \t\r\n#-]")
 
 
-def _entry(folder: Path, key: FileKey) -> Path:
+def part_entry(folder: Path, key: FileKey) -> Path:
     name = key[0].encode("utf-8", "surrogateescape")
     return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.part"
 
@@ -55,8 +55,8 @@ def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[Fil
     parts: dict[int, tuple[Any, ...]] = {}
     for number, key in enumerate(keys):
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            tag, entry_key, *rest = read_blob(_entry(folder, key))
-            if tag == _TAG and entry_key == key and len(rest) == 5:
+            tag, entry_key, *rest = read_blob(part_entry(folder, key))
+            if tag == _TAG and entry_key == key and _well_formed(rest):
                 parts[number] = tuple(rest)
     if not parts:
         return None
@@ -64,6 +64,26 @@ def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[Fil
         return _merge(contents, parts)
     except (StoreError, ValueError, TypeError, IndexError, UnicodeDecodeError):
         return None
+
+
+def _well_formed(rest: list[Any]) -> bool:
+    """A part entry's fields have the types written (the rows themselves are checked when
+    unpacked): anything else is a miss, never an AttributeError."""
+    if len(rest) != 5:
+        return False
+    registry, rows, sort_keys, ids, text = rest
+    if type(registry) is not tuple or type(rows) is not tuple or type(text) is not str:
+        return False
+    if type(sort_keys) is not tuple or type(ids) is not tuple or not len(rows) == len(sort_keys) == len(ids):
+        return False
+    if not rows:
+        return True
+    if set(map(type, ids)) != {str} or set(map(type, sort_keys)) != {tuple} or set(map(len, sort_keys)) != {7}:
+        return False
+    columns = tuple(zip(*sort_keys, strict=True))
+    if columns[6] != ids or any(set(map(type, column)) != {int} for column in columns[:6]):
+        return False
+    return set(map(type, rows)) == {tuple} and tuple(row[0] if row else None for row in rows) == ids
 
 
 def _merge(contents: list[tuple[Path, bytes]], parts: dict[int, tuple[Any, ...]]) -> Partial | None:
@@ -91,10 +111,11 @@ def _merge(contents: list[tuple[Path, bytes]], parts: dict[int, tuple[Any, ...]]
         sort_keys: list[Any] = []
         order: list[tuple[str, ...]] = []
         by_id = {e.id: e for e in fresh.events}
+        every_id = outside | by_id.keys()
         for number in range(len(contents)):
             if number in parts:
                 _, part_rows, keys, ids, _ = parts[number]
-                events.extend(unpack_rows(part_rows))
+                events.extend(unpack_rows(part_rows, fresh.registry, every_id))
                 rows.extend(part_rows)
                 sort_keys.extend(keys)
                 order.append(ids)
@@ -132,4 +153,6 @@ def write_parts(
             own = [by_id[i] for i in ids]
             text = companies_text(data.decode("utf-8-sig"))
             sort_keys: tuple[Any, ...] = tuple(e.sort_key for e in own)
-            write_blob(folder, _entry(folder, key), (_TAG, key, registry, pack_rows(own), sort_keys, ids, text))
+            write_blob(
+                folder, part_entry(folder, key), (_TAG, key, registry, pack_rows(own), sort_keys, ids, text), key[0]
+            )

@@ -1,0 +1,230 @@
+"""Entries in the cache's own format, with the right keys, but values a store cannot hold, are
+never served (issue 17, item 5): each is a miss, the command shows the store as it is, and the
+entry is replaced. And the cache folder does not grow forever: entries of stores that no longer
+exist, odd files and the least recently used entries beyond the budget are removed."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.store import _cache as cache
+from timeline.store import _entry, _prune, load
+
+from conftest import DATA, Runner
+
+pytestmark = pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
+
+Row = list[Any]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "store.yaml"
+    shutil.copy(DATA / "sample.yaml", path)
+    return path
+
+
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "timeline"
+
+
+def the_entry(tmp_path: Path) -> Path:
+    (entry,) = folder(tmp_path).glob("*.store")
+    return entry
+
+
+def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None]) -> None:
+    """Rewrite the entry as only someone who knows the format could: same keys, same checksum
+    scheme, its rows changed by ``change(rows, companies)``."""
+    tag, keys, data = _entry.read_blob(entry)
+    companies, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
+    rows = [list(row) for blob in blobs for row in marshal.loads(blob)]  # noqa: S302
+    companies = [list(c) for c in companies]
+    change(rows, companies)
+    blobs = (marshal.dumps(tuple(tuple(r) for r in rows)),)
+    new = marshal.dumps((tuple(tuple(c) for c in companies), blobs, order))
+    _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
+
+
+def set_field(index: int, value: Any) -> Callable[[list[Row], list[Any]], None]:
+    def change(rows: list[Row], companies: list[Any]) -> None:
+        rows[0][index] = value
+
+    return change
+
+
+def first_source(url: str) -> Callable[[list[Row], list[Any]], None]:
+    def change(rows: list[Row], companies: list[Any]) -> None:
+        rows[0][8] = ((url, None, None, None),)
+
+    return change
+
+
+def shorter_row(rows: list[Row], companies: list[Any]) -> None:
+    del rows[0][-1]
+
+
+def drop_company(rows: list[Row], companies: list[Any]) -> None:
+    used = rows[0][4][0]
+    companies[:] = [c for c in companies if c[0] != used and c[2] != used]
+
+
+CRAFTED = {
+    "month 13, day 40": set_field(1, (2026, 13, 40, False, False)),
+    "day 31 of April": set_field(1, (2026, 4, 31, False, False)),
+    "year 0": set_field(1, (0, None, None, False, False)),
+    "end before start": set_field(2, (1999, None, None, False, False)),
+    "javascript: source": first_source("javascript:alert(1)"),
+    "source with a space": first_source("https://example.org/a b"),
+    "title that is a number": set_field(3, 5),
+    "summary that is a list": set_field(7, ["x"]),
+    "unknown kind": set_field(5, "<script>"),
+    "unknown company": set_field(4, ("Nobody Inc",)),
+    "company name not text": set_field(4, (7,)),
+    "tag with markup": set_field(6, ("[red]x[/red]",)),
+    "related to no event": set_field(9, ("no-such-event",)),
+    "id with a newline": set_field(0, "a\nb"),
+    "source not a tuple": set_field(8, ("https://example.org/",)),
+    "provenance of the wrong shape": set_field(10, ("csv",)),
+    "row one field short": shorter_row,
+    "registry without a company the rows use": drop_company,
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED))
+def test_a_crafted_entry_is_a_miss_and_is_replaced(run: Runner, store: Path, tmp_path: Path, name: str) -> None:
+    expected = run("-f", str(store), "list", "--view", "compact")
+    html = run("-f", str(store), "export", "-F", "html")
+    entry = the_entry(tmp_path)
+    rewrite_entry(entry, CRAFTED[name])
+    assert cache.read(folder(tmp_path), store) is None
+    assert not entry.exists(), "an odd entry is removed"
+    result = run("-f", str(store), "list", "--view", "compact")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected.stdout, expected.stderr)
+    assert "2026-13-40" not in result.stdout and "Traceback" not in result.stderr
+    assert cache.read(folder(tmp_path), store) == load(store), "the next run wrote a good entry"
+    rewrite_entry(the_entry(tmp_path), CRAFTED[name])
+    again = run("-f", str(store), "export", "-F", "html")
+    assert (again.exit_code, again.stdout) == (0, html.stdout)
+    assert "javascript:" not in again.stdout
+
+
+def test_a_crafted_entry_does_not_reach_an_edit(run: Runner, store: Path, tmp_path: Path) -> None:
+    assert run("-f", str(store), "list").exit_code == 0
+    rewrite_entry(the_entry(tmp_path), set_field(1, (2026, 13, 40, False, False)))
+    added = run(
+        "-f",
+        str(store),
+        "add",
+        "--date",
+        "2026-06-01",
+        "--title",
+        "After a crafted entry",
+        "-c",
+        "Example Corp",
+        "-k",
+        "other",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert cache.read(folder(tmp_path), store) == load(store)
+
+
+def test_a_well_formed_entry_is_still_served(run: Runner, store: Path, tmp_path: Path) -> None:
+    """The checks do not turn every entry into a miss: an entry rewritten unchanged is used."""
+    assert run("-f", str(store), "list").exit_code == 0
+    entry = the_entry(tmp_path)
+    rewrite_entry(entry, lambda rows, companies: None)
+    assert cache.read(folder(tmp_path), store) == load(store)
+    assert entry.exists()
+
+
+def test_a_planted_entry_of_another_user_is_not_served(run: Runner, store: Path, tmp_path: Path) -> None:
+    if os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    assert run("-f", str(store), "list").exit_code == 0
+    entry = the_entry(tmp_path)
+    rewrite_entry(entry, set_field(3, "Planted title"))
+    os.chown(entry, 65534, 65534)
+    assert cache.read(folder(tmp_path), store) is None
+    result = run("-f", str(store), "list")
+    assert result.exit_code == 0 and "Planted title" not in result.stdout
+
+
+def make_store(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    shutil.copy(DATA / "sample.yaml", path)
+    return path
+
+
+def entries(tmp_path: Path) -> dict[str | None, Path]:
+    return {_entry.read_source(p): p for p in folder(tmp_path).iterdir() if p.name.endswith(_prune.SUFFIXES)}
+
+
+def test_entries_of_stores_that_no_longer_exist_are_removed(run: Runner, tmp_path: Path) -> None:
+    kept, gone = make_store(tmp_path, "kept.yaml"), make_store(tmp_path, "gone.yaml")
+    assert run("-f", str(kept), "list").exit_code == 0
+    assert run("-f", str(gone), "list").exit_code == 0
+    assert set(entries(tmp_path)) == {str(kept.resolve()), str(gone.resolve())}
+    gone.unlink()
+    kept.write_text(kept.read_text() + "# edited\n")  # a miss: the cache writes, then prunes
+    assert run("-f", str(kept), "list").exit_code == 0
+    assert set(entries(tmp_path)) == {str(kept.resolve())}
+
+
+def test_old_format_entries_and_stale_temporary_files_are_removed(run: Runner, store: Path, tmp_path: Path) -> None:
+    assert run("-f", str(store), "list").exit_code == 0
+    old = folder(tmp_path) / "0123456789abcdef.store"
+    old.write_bytes(b"TLC3" + bytes(12) + b"payload of an older version")
+    stale = folder(tmp_path) / ".0123456789abcdef.store.99999-abc.tmp"
+    stale.write_bytes(b"half an entry")
+    os.utime(stale, (1, 1))
+    fresh_temp = folder(tmp_path) / ".0123456789abcdef.store.99998-abc.tmp"
+    fresh_temp.write_bytes(b"being written now")
+    store.write_text(store.read_text() + "# edited\n")
+    assert run("-f", str(store), "list").exit_code == 0
+    assert not old.exists() and not stale.exists()
+    assert fresh_temp.exists(), "a temporary file that may still be being written is left alone"
+
+
+def test_beyond_the_budget_the_least_recently_used_go_first(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores = [make_store(tmp_path, f"s{n}.yaml") for n in range(4)]
+    for number, path in enumerate(stores):
+        assert run("-f", str(path), "list").exit_code == 0
+        os.utime(entries(tmp_path)[str(path.resolve())], ns=(number * 10**9, number * 10**9))
+    size = max(p.stat().st_size for p in entries(tmp_path).values())
+    assert run("-f", str(stores[1]), "list").exit_code == 0  # a warm read: s1 is now the most recent
+    monkeypatch.setattr(_prune, "BUDGET_BYTES", 2 * size)
+    new = make_store(tmp_path, "new.yaml")
+    assert run("-f", str(new), "list").exit_code == 0
+    left = set(entries(tmp_path))
+    assert str(new.resolve()) in left, "the entry just written is kept whatever the budget"
+    assert left == {str(new.resolve()), str(stores[1].resolve()), str(stores[3].resolve())}
+    others = [p.stat().st_size for source, p in entries(tmp_path).items() if source != str(new.resolve())]
+    assert sum(others) <= 2 * size, "the others fit the budget"
+
+
+def test_a_folder_stores_own_entries_are_kept_over_the_budget(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "events"
+    store.mkdir()
+    text = (DATA / "sample.yaml").read_text()
+    head, _, body = text.partition("events:\n")
+    (store / "a.yaml").write_text(head + "events:\n" + body)
+    (store / "b.yaml").write_text("version: 1\ncompanies: []\nevents: []\n")
+    monkeypatch.setattr(_prune, "BUDGET_BYTES", 1)
+    assert run("-f", str(store), "list").exit_code == 0
+    (store / "b.yaml").write_text("version: 1\ncompanies: []\nevents: []\n# edited\n")
+    assert run("-f", str(store), "list").exit_code == 0
+    names = {p.suffix for p in folder(tmp_path).iterdir() if not p.name.startswith(".")}
+    assert names == {".store", ".part"}
+    assert len(list(folder(tmp_path).glob("*.part"))) == 2
