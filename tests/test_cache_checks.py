@@ -228,3 +228,33 @@ def test_a_folder_stores_own_entries_are_kept_over_the_budget(
     names = {p.suffix for p in folder(tmp_path).iterdir() if not p.name.startswith(".")}
     assert names == {".store", ".part"}
     assert len(list(folder(tmp_path).glob("*.part"))) == 2
+
+
+def swap_first_two_in_order(entry: Path) -> None:
+    tag, keys, data = _entry.read_blob(entry)
+    companies, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
+    ids = list(order[0])
+    ids[0], ids[1] = ids[1], ids[0]
+    new = marshal.dumps((companies, blobs, (tuple(ids), *order[1:])))
+    _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
+
+
+@pytest.mark.parametrize("command", ["edit", "rm"])
+def test_an_order_that_does_not_describe_the_file_never_edits_the_wrong_event(
+    run: Runner, store: Path, tmp_path: Path, command: str
+) -> None:
+    """A well-formed entry whose per-file order is shuffled passes every type check; an edit
+    still changes only the event it names, because it checks the block it found."""
+    assert run("-f", str(store), "list").exit_code == 0
+    first, second = load(store).order[0][:2]
+    swap_first_two_in_order(the_entry(tmp_path))
+    args = ["edit", first, "--set", "title=Renamed here"] if command == "edit" else ["rm", first, "--unlink"]
+    result = run("-f", str(store), *args)
+    assert result.exit_code == 0, result.stderr
+    after = {e.id: e for e in load(store).events}
+    assert second in after and after[second].title != "Renamed here"
+    if command == "edit":
+        assert after[first].title == "Renamed here"
+    else:
+        assert first not in after
+    assert run("-f", str(store), "validate").exit_code == 0

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from timeline.store import _cache as cache
 from timeline.store import load
-from timeline.store._entry import _urls_ok
+from timeline.store._checks import _urls_ok
 from timeline.store._parse import _URL_RE
 
 from conftest import DATA, Runner

@@ -15,7 +15,16 @@ from datetime import date
 from pathlib import Path
 
 from timeline.edit._check import validate_fast
-from timeline.edit._commit import Change, Committed, Op, Snapshot, commit, event_block, read_snapshot
+from timeline.edit._commit import (
+    Change,
+    Committed,
+    Op,
+    OrderMismatch,
+    Snapshot,
+    commit,
+    event_block,
+    read_snapshot,
+)
 from timeline.edit._fields import check_company, check_kind, check_source, check_tag, store_date
 from timeline.edit._layout import Style, dedent_block, indent_block
 from timeline.edit._render import Value, field_lines, key_order
@@ -263,7 +272,11 @@ class Block:
 
 def read_block(path: Path, event_id: str, cache_folder: Path | None = None) -> Block:
     snapshot = read_snapshot(path, cache_folder)
-    number, index = _locate(snapshot, event_id)
+    try:
+        number, index = _locate(snapshot, event_id)
+    except OrderMismatch:
+        snapshot = read_snapshot(path, None)
+        number, index = _locate(snapshot, event_id)
     state = snapshot.files[number]
     first = state.layout.section("events").items[index]
     return Block(

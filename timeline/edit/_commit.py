@@ -36,6 +36,22 @@ class StoreChanged(WriteError):
     """Another program replaced a store file between the read and the write."""
 
 
+class OrderMismatch(Exception):
+    """A cached store's order names an event whose block is not at that place in the file."""
+
+
+def _holds_id(lines: list[str], event_id: str) -> bool:
+    """Whether an event block's own ``id:`` line names ``event_id`` (plain or quoted)."""
+    wanted = {event_id, f'"{event_id}"', f"'{event_id}'"}
+    for number, line in enumerate(lines):
+        text = line.lstrip(" -") if number == 0 else line.strip()
+        if text.startswith("id:"):
+            value = text[3:].split(" #", 1)[0].strip()
+            if value in wanted:
+                return True
+    return False
+
+
 @dataclass
 class FileState:
     """One file of the store as read (``data`` None: a file the change creates)."""
@@ -73,10 +89,15 @@ class Snapshot:
     new_rows: PackedRows | None = None  # the same after the change (set by the fast check)
 
     def file_of(self, event_id: str) -> tuple[int, int]:
-        """(file index, item index) of the event with ``event_id``."""
+        """(file index, item index) of the event with ``event_id``; OrderMismatch when the
+        block found there does not hold that id (an order from the cache that does not
+        describe the file: the change is then planned on a full read)."""
         for number, ids in enumerate(self.store.order):
             if event_id in ids:
-                return number, ids.index(event_id)
+                index = ids.index(event_id)
+                if self.cached and not _holds_id(event_block(self.files[number], index), event_id):
+                    raise OrderMismatch(event_id)
+                return number, index
         raise KeyError(event_id)
 
     def new_file(self, path: Path, text: str) -> int:
@@ -285,7 +306,10 @@ def commit(
     """Plan and write one change; see the module docstring. ``validate`` is the fast check
     (used only when the store came from the cache); otherwise the full one runs."""
     if dry_run:  # no lock file, no write: only reading
-        return _attempt(store_path, plan, validate, cache_folder, write=False)
+        try:
+            return _attempt(store_path, plan, validate, cache_folder, write=False)
+        except OrderMismatch:
+            return _attempt(store_path, plan, validate, None, write=False)
     if not store_path.exists():
         from timeline.errors import NotFoundError
 
@@ -296,7 +320,19 @@ def commit(
                 return _attempt(store_path, plan, validate, cache_folder, write=True)
             except StoreChanged:
                 continue  # re-plan on the new content
+            except OrderMismatch:
+                _forget_entry(cache_folder, store_path)
+                cache_folder = None
     raise WriteError(CHANGED)
+
+
+def _forget_entry(folder: Path | None, store_path: Path) -> None:
+    """Plan on a full read: the cache entry's order did not describe the file. The entry is
+    removed, so the next command does not trust it either."""
+    if folder is not None:
+        from timeline.store import _cache
+
+        _cache.forget(folder, store_path)
 
 
 def _attempt(

@@ -111,6 +111,11 @@ def read(folder: Path, store_path: Path) -> Store | None:
     return store
 
 
+def forget(folder: Path, store_path: Path) -> None:
+    """Remove the store's entry (an edit found it does not describe the file)."""
+    discard(_entry(folder, store_path))
+
+
 def read_matching(
     folder: Path, store_path: Path, keys: tuple[FileKey, ...], files: tuple[Path, ...]
 ) -> tuple[Store, PackedRows] | None:

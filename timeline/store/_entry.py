@@ -2,9 +2,8 @@
 and companies packed into plain tuples (marshal-friendly) and back. Shared by the whole-store
 cache (``_cache``) and the per-file entries of folder stores (``_parts``).
 
-Nothing read from an entry is trusted: before any value becomes an Event, ``check_rows`` checks
-every field's type and every value a store could not hold (a 13th month, a ``javascript:``
-source, a company the registry lacks, a related id no event has). Odd entries are misses.
+Nothing read from an entry is trusted: before any value becomes an Event, ``_checks`` checks
+every field's type and value. Odd entries are misses.
 """
 
 from __future__ import annotations
@@ -12,14 +11,11 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import re
 import stat
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
-from datetime import date
-from itertools import chain, compress
-from operator import itemgetter
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +23,15 @@ from timeline import __version__
 from timeline.dates import EventDate, PartialDate
 from timeline.errors import WriteError
 from timeline.fileio import atomic_write
-from timeline.model import EVENT_FIELDS, KINDS, SOURCE_FIELDS, Company, Event, Imported, Registry, Source
+from timeline.model import Event, Imported, Registry, Source
+from timeline.store._checks import Columns, check_rows, registry_of
 from timeline.store._load import Store
-from timeline.store._parse import ID_MAX
 
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read
 CACHE_FORMAT = 5
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
-_ARITY = len(EVENT_FIELDS)
 FileKey = tuple[str, int, int, int]
 
 
@@ -248,155 +243,40 @@ def read_payload(data: object, files: tuple[Path, ...]) -> tuple[Store, PackedRo
     companies, blobs, order = marshal.loads(data)  # noqa: S302 - our own file; every value checked below
     registry = registry_of(companies)
     rows = PackedRows.from_blobs(blobs)
-    events = unpack_rows(tuple(rows), registry)
-    if type(order) is not tuple or not all(type(ids) is tuple for ids in order):
+    packed = tuple(rows)
+    ids, columns = check_rows(packed, registry)
+    if type(order) is not tuple or not all(type(file_ids) is tuple for file_ids in order):
         raise ValueError("cache order is not ids")
-    ids = set(chain.from_iterable(order))
-    if sum(map(len, order)) != len(events) or ids != set(map(itemgetter(0), events)):
+    if sum(map(len, order)) != len(packed) or set(chain.from_iterable(order)) != ids:
         raise ValueError("cache order does not list the events")
-    return Store(events, registry, files, (), order), rows
-
-
-# --- checking what was read -------------------------------------------------------------------
-
-_NONE = type(None)
-_IDS = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}(?:\n[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}})*")
-_BAD_URL_START = re.compile(r"\n(?!https?://[^\s/?#])")  # a line that does not start as a URL must
-_ASCII_SPACE = (" ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # what str.split() splits on
-_TAGS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\n[a-z0-9]+(?:-[a-z0-9]+)*)*")
-
-
-def _types(values: Iterable[Any], allowed: set[type]) -> bool:
-    return set(map(type, values)) <= allowed
-
-
-def _all_match(pattern: re.Pattern[str], values: Sequence[str]) -> bool:
-    """Every value matches (one regex over the values joined by newlines, which none holds)."""
-    return not values or pattern.fullmatch("\n".join(values)) is not None
-
-
-def _part_ok(part: object) -> bool:
-    if type(part) is not tuple or len(part) != 5:
-        return False
-    year, month, day, approximate, uncertain = part
-    if type(year) is not int or type(approximate) is not bool or type(uncertain) is not bool:
-        return False
-    if month is None:
-        return day is None and 1 <= year <= 9999
-    if type(month) is not int or (day is not None and type(day) is not int):
-        return False
-    try:
-        date(year, month, day or 1)
-    except (ValueError, OverflowError):
-        return False
-    return True
-
-
-def _urls_ok(urls: Sequence[str]) -> bool:
-    """Every URL is what the store accepts: http(s), a host, no whitespace. Checked on the
-    URLs joined by newlines with scans that run in C (a regex over each URL cost 4 ms per
-    10,000 events)."""
-    if not urls:
-        return True
-    joined = "\n" + "\n".join(urls)
-    if joined.count("\n") != len(urls) or _BAD_URL_START.search(joined):
-        return False
-    if joined.isascii():
-        return not any(space in joined for space in _ASCII_SPACE)
-    return joined.split() == list(urls)
-
-
-def registry_of(companies: object) -> Registry:
-    """The registry from packed companies, checked (ValueError when odd)."""
-    if type(companies) is not tuple or not all(type(c) is tuple and len(c) == 3 for c in companies):
-        raise ValueError("cache companies are not companies")
-    names = {c[0] for c in companies}
-    for name, aliases, parent in companies:
-        if type(name) is not str or type(aliases) is not tuple or not _types(aliases, {str}):
-            raise ValueError("cache companies are not companies")
-        if parent is not None and parent not in names:
-            raise ValueError("cache company has an unknown parent")
-    if len(names) != len(companies):
-        raise ValueError("cache companies repeat a name")
-    return Registry(tuple(Company(*c) for c in companies))
-
-
-def check_rows(rows: Sequence[Any], registry: Registry, known_ids: Iterable[str] = ()) -> None:
-    """ValueError unless every row holds values a valid store can hold. Checked by column and
-    over distinct values (C-level set and regex work), so it costs a few percent of a warm
-    start, not a Python loop over every field of every event. ``known_ids``: ids outside these
-    rows that related links may name (the other files of a folder store)."""
-    if not _types(rows, {tuple}) or set(map(len, rows)) - {_ARITY + 1}:
-        raise ValueError("cache rows do not match this version's event fields")
-    if not rows:
-        return
-    ids, starts, ends, titles, companies, kinds, tags, summaries, sources, related, imported = zip(*rows, strict=True)
-    if not _types(ids, {str}) or len(set(ids)) != len(ids) or not _all_match(_IDS, ids):
-        raise ValueError("cache ids are not ids")
-    bounds = set(ends)
-    bounds.discard(None)
-    if not all(map(_part_ok, set(starts) | bounds)) or not all(
-        PartialDate(*end).last_ymd >= PartialDate(*start).first_ymd
-        for start, end in set(compress(zip(starts, ends, strict=True), ends))
-    ):
-        raise ValueError("cache dates are not dates")
-    if not _types(titles, {str}) or not _types(summaries, {str, _NONE}) or not set(kinds) <= set(KINDS):
-        raise ValueError("cache text is not text")
-    if not _types(companies, {tuple}) or not set(chain.from_iterable(companies)) <= {
-        c.name for c in registry.companies
-    }:
-        raise ValueError("cache companies are not in the registry")
-    if not _types(tags, {tuple}) or not _types(related, {tuple}) or not _types(sources, {tuple}):
-        raise ValueError("cache lists are not lists")
-    all_tags = set(chain.from_iterable(tags))
-    if not _types(all_tags, {str}) or not _all_match(_TAGS, sorted(all_tags)):
-        raise ValueError("cache tags are not tags")
-    every = set(chain.from_iterable(related))
-    if every - set(ids) - set(known_ids):
-        raise ValueError("cache related ids name no event")
-    flat = tuple(chain.from_iterable(sources))
-    if not _types(flat, {tuple}) or set(map(len, flat)) - {len(SOURCE_FIELDS)}:
-        raise ValueError("cache sources are not sources")
-    if flat:
-        urls, *rest = zip(*flat, strict=True)
-        if not _types(urls, {str}) or not _urls_ok(urls):
-            raise ValueError("cache source urls are not urls")
-        if not all(_types(column, {str, _NONE}) for column in rest):
-            raise ValueError("cache sources are not sources")
-    for record in set(imported) - {None}:
-        if type(record) is not tuple or len(record) != len(Imported._fields):
-            raise ValueError("cache provenance is not provenance")
-        origin, file, own_id, row, at = record
-        if type(origin) is not str or not _types((file, own_id, at), {str, _NONE}) or type(row) not in (int, _NONE):
-            raise ValueError("cache provenance is not provenance")
+    return Store(_events(columns), registry, files, (), order), rows
 
 
 def unpack_rows(
     rows: tuple[tuple[Any, ...], ...], registry: Registry, known_ids: Iterable[str] = ()
 ) -> tuple[Event, ...]:
-    """Events from packed rows, checked first (``check_rows``). tuple.__new__ builds each value
-    type in C, skipping the NamedTuple's Python-level __new__: this halves the cost of a warm
-    start at 100,000 events."""
-    check_rows(rows, registry, known_ids)
-    new, part, event_date, source, event, imported = tuple.__new__, PartialDate, EventDate, Source, Event, Imported
-    return tuple(
-        new(
-            event,
-            (
-                row[0],
-                new(event_date, (new(part, row[1]), new(part, row[2]) if row[2] is not None else None)),
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                row[7],
-                tuple([new(source, s) for s in row[8]]),
-                row[9],
-                new(imported, row[10]) if row[10] is not None else None,
-            ),
-        )
-        for row in rows
-    )
+    """Events from packed rows, checked first (``check_rows``)."""
+    return _events(check_rows(rows, registry, known_ids)[1])
+
+
+def _events(columns: Columns) -> tuple[Event, ...]:
+    """Events from checked columns, built by C-level maps over whole columns (tuple.__new__
+    skips the NamedTuples' Python-level __new__), each distinct date part built once: no
+    Python code runs per event."""
+    ids, starts, ends, titles, companies, kinds, tags, summaries, sources, related, imported = columns
+    new = tuple.__new__
+    parts: dict[Any, Any] = {p: new(PartialDate, p) for p in set(starts).union(ends) if p is not None}
+    parts[None] = None
+    part = parts.__getitem__
+    dates = map(new, repeat(EventDate), zip(map(part, starts), map(part, ends), strict=True))
+    flat = tuple(map(new, repeat(Source), chain.from_iterable(sources)))
+    offsets = tuple(accumulate(map(len, sources), initial=0))
+    grouped = map(flat.__getitem__, map(slice, offsets, offsets[1:]))
+    records: Iterable[Any] = imported
+    if any(imported):
+        records = [None if r is None else new(Imported, r) for r in imported]
+    fields = zip(ids, dates, titles, companies, kinds, tags, summaries, grouped, related, records, strict=True)
+    return tuple(map(new, repeat(Event), fields))
 
 
 def _unpack(data: object, files: tuple[Path, ...]) -> Store:
