@@ -116,24 +116,43 @@ def test_a_crafted_entry_is_a_miss_and_is_replaced(run: Runner, store: Path, tmp
     assert "javascript:" not in again.stdout
 
 
-def test_a_crafted_entry_does_not_reach_an_edit(run: Runner, store: Path, tmp_path: Path) -> None:
+def every_date(rows: list[Row], companies: list[Any]) -> None:
+    for row in rows:
+        row[1] = (2026, 13, 40, False, False)
+
+
+@pytest.mark.parametrize("crafted", [set_field(1, (2026, 13, 40, False, False)), every_date], ids=["one", "every"])
+@pytest.mark.parametrize("command", ["add", "edit", "rm"])
+def test_a_crafted_entry_does_not_reach_an_edit(
+    run: Runner, store: Path, tmp_path: Path, crafted: Callable[[list[Row], list[Any]], None], command: str
+) -> None:
+    """An edit reads a cached store lazily (only the events it needs are built, each checked
+    first): a crafted row it reads makes it plan again on a full read; one it never reads
+    never becomes an event. Either way the store is right and nothing odd is ever shown."""
     assert run("-f", str(store), "list").exit_code == 0
-    rewrite_entry(the_entry(tmp_path), set_field(1, (2026, 13, 40, False, False)))
-    added = run(
-        "-f",
-        str(store),
-        "add",
-        "--date",
-        "2026-06-01",
-        "--title",
-        "After a crafted entry",
-        "-c",
-        "Example Corp",
-        "-k",
-        "other",
-    )
-    assert added.exit_code == 0, added.stderr
-    assert cache.read(folder(tmp_path), store) == load(store)
+    expected_ids = {e.id for e in load(store).events}
+    target = sorted(expected_ids)[-1]
+    rewrite_entry(the_entry(tmp_path), crafted)
+    args = {
+        "add": ["add", "--date", "2026-06-01", "--title", "After a crafted entry", "-c", "Example Corp", "-k", "other"],
+        "edit": ["edit", target, "--set", "title=Edited after a crafted entry"],
+        "rm": ["rm", target, "--unlink"],
+    }[command]
+    result = run("-f", str(store), *args)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr and "2026-13" not in result.stdout + result.stderr
+    after = load(store)  # what the file holds: the change made, nothing else touched
+    assert run("-f", str(store), "validate").exit_code == 0
+    if command == "add":
+        assert {e.id for e in after.events} > expected_ids and len(after.events) == len(expected_ids) + 1
+    elif command == "edit":
+        assert next(e for e in after.events if e.id == target).title == "Edited after a crafted entry"
+    else:
+        assert {e.id for e in after.events} == expected_ids - {target}
+    served = cache.read(folder(tmp_path), store)
+    assert served is None or served == after, "a crafted row is never served"
+    listed = run("-f", str(store), "list", "--view", "compact")
+    assert listed.exit_code == 0 and "2026-13" not in listed.stdout
 
 
 def test_a_well_formed_entry_is_still_served(run: Runner, store: Path, tmp_path: Path) -> None:

@@ -104,3 +104,25 @@ def test_the_cache_url_check_is_the_stores_url_rule(urls: list[str]) -> None:
     """A cache entry's source URLs are checked with C-level scans, not the store's regex per
     URL: both accept exactly the same URLs."""
     assert _urls_ok(urls) == all(_URL_RE.fullmatch(url) for url in urls)
+
+
+@given(st.integers(0, 3000), st.lists(st.tuples(st.booleans(), st.integers(0, 4000)), max_size=40))
+def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[bool, int]]) -> None:
+    """The chunks an edit changes in place hold the rows a plain list would, in order, and
+    survive being written and read back (ends of chunks and of the whole included)."""
+    from timeline.store._entry import PackedRows
+
+    model = [(n,) for n in range(size)]
+    rows = PackedRows.from_rows(tuple(model))
+    for insert, number in ops:
+        if insert:
+            at = number % (len(model) + 1)
+            model.insert(at, (-at,))
+            rows.insert(at, (-at,))
+        elif model:
+            at = number % len(model)
+            del model[at]
+            del rows[at]
+        assert len(rows) == len(model)
+    assert list(rows) == model
+    assert list(PackedRows.from_blobs(rows.blobs())) == model

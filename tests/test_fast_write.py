@@ -1,10 +1,12 @@
 """The fast write path: validating only the changed blocks against the cached store accepts and
-rejects exactly the edits the full validation does, and builds the same store; after a write the
-cache entry is already there, so the next command is warm."""
+rejects exactly the edits the full validation does, and builds the same store, whether the
+snapshot's events were loaded or come lazily from a cache entry; after a write the cache entry
+is already there, so the next command is warm."""
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from timeline.edit._commit import Change, Snapshot, event_block, new_texts, read
 from timeline.edit._layout import dedent_block
 from timeline.errors import StoreError, TimelineError
 from timeline.store import _cache, load
+from timeline.store._lazy import LazyEvents
 
 from conftest import DATA, Runner
 
@@ -101,19 +104,37 @@ def outcome(snapshot: Snapshot, change: Change[Any]) -> tuple[bool, bool, object
     return fast is not None, full is not None, fast, full
 
 
+# A cache entry for the sample (in a folder of this test run, never the user's cache): a
+# snapshot read through it has LazyEvents, the path an edit of a warm store takes.
+CACHE = Path(tempfile.mkdtemp(prefix="timeline-fast-write-")) / "timeline"
+_cache.load_cached(SAMPLE, CACHE)
+
+
 def check(plan: object) -> None:
-    snapshot = read_snapshot(SAMPLE, None)
-    try:
-        change = plan(snapshot)  # type: ignore[operator]
-    except TimelineError:
-        return  # refused before any text was made: the same for both paths
-    fast_ok, full_ok, fast, full = outcome(snapshot, change)
-    event("accepted" if full_ok else "rejected")  # shown by --hypothesis-show-statistics
-    assert fast_ok == full_ok, (change.ops, fast_ok, full_ok)
-    if fast is not None and full is not None:
-        assert fast.events == full.events  # type: ignore[attr-defined]
-        assert fast.registry == full.registry  # type: ignore[attr-defined]
-        assert fast.order == full.order  # type: ignore[attr-defined]
+    for folder in (None, CACHE):
+        snapshot = read_snapshot(SAMPLE, folder)
+        assert isinstance(snapshot.store.events, LazyEvents) == (folder is not None)
+        try:
+            change = plan(snapshot)  # type: ignore[operator]
+        except TimelineError:
+            continue  # refused before any text was made: the same for both paths
+        fast_ok, full_ok, fast, full = outcome(snapshot, change)
+        event("accepted" if full_ok else "rejected")  # shown by --hypothesis-show-statistics
+        assert fast_ok == full_ok, (change.ops, fast_ok, full_ok)
+        if fast is not None and full is not None:
+            assert fast.events == full.events  # type: ignore[attr-defined]
+            assert fast.registry == full.registry  # type: ignore[attr-defined]
+            assert fast.order == full.order  # type: ignore[attr-defined]
+            if folder is not None:  # the rows the next entry is written from give the same events
+                assert snapshot.new_rows is not None
+                assert _unpacked(snapshot, fast) == full.events  # type: ignore[attr-defined]
+
+
+def _unpacked(snapshot: Snapshot, store: Any) -> tuple[Any, ...]:
+    from timeline.store._entry import unpack_rows
+
+    assert snapshot.new_rows is not None
+    return unpack_rows(tuple(snapshot.new_rows), store.registry)
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

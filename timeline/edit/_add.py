@@ -18,7 +18,7 @@ from pathlib import Path
 
 from timeline.dates import DateSyntaxError, EventDate, parse_event_date
 from timeline.edit._check import validate_fast
-from timeline.edit._commit import Change, Committed, Op, Snapshot, commit, events_by_id
+from timeline.edit._commit import Change, Committed, Op, Snapshot, commit
 from timeline.edit._fields import check_source, check_tag, future_warning
 from timeline.edit._layout import detect_style, indent_block
 from timeline.edit._render import company_lines, event_lines
@@ -26,6 +26,7 @@ from timeline.errors import TimelineError, UsageError
 from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import KINDS, Company, Event, Source, sort_key, unknown_company, unknown_kind
 from timeline.store import Store
+from timeline.store._lazy import event_ids
 from timeline.store._parse import ID_MAX, ID_RE
 from timeline.text import did_you_mean, fold_name, visible
 
@@ -91,6 +92,13 @@ def _same_period(a: EventDate, b: EventDate) -> bool:
     return a.start.year == b.start.year
 
 
+def _known(store: Store, event_id: str) -> Event:
+    event = store.event(event_id)
+    if event is None:  # pragma: no cover - the ids come from the store itself
+        raise KeyError(event_id)
+    return event
+
+
 def find_duplicate(store: Store, event: Event) -> Event | None:
     """An existing event that is probably the same: a similar title in the same period (at the
     coarser precision of the two dates), or the same companies and kind on the same day."""
@@ -148,7 +156,7 @@ def check_fields(new: NewEvent, store: Store) -> None:
         check_tag(tag, "--tag")
     for url in new.sources:
         check_source(url, "--source")
-    ids = events_by_id(store)
+    ids = event_ids(store.events)
     if new.id is not None:
         if not ID_RE.fullmatch(new.id) or len(new.id) > ID_MAX:
             raise UsageError(f"--id: {new.id!r} must be lower-case letters, digits and hyphens (at most {ID_MAX})")
@@ -183,8 +191,8 @@ def _plan(new: NewEvent, force: bool) -> tuple[list[str], Callable[[Snapshot], C
         block.clear()  # planned again when another program changed the store meanwhile
         store = snapshot.store
         check_fields(new, store)
-        by_id = events_by_id(store)
-        event_id = new.id or make_id(new.title.strip(), new.date, by_id.keys() | set())
+        taken = event_ids(store.events)
+        event_id = new.id or make_id(new.title.strip(), new.date, taken)
         registering = {fold_name(n): n.strip() for n in new.new_companies}
         companies = list(dict.fromkeys(store.registry.resolve(c) or registering[fold_name(c)] for c in new.companies))
         when = parse_event_date(new.date)
@@ -221,7 +229,7 @@ def _plan(new: NewEvent, force: bool) -> tuple[list[str], Callable[[Snapshot], C
         lines = indent_block(event_lines(values, style), style)
         key = sort_key(when, event_id)
         ids = store.order[number] if number < len(store.order) else ()
-        position = bisect.bisect_right(ids, key, key=lambda i: by_id[i].sort_key)
+        position = bisect.bisect_right(ids, key, key=lambda i: _known(store, i).sort_key)
         ops = [Op("insert", number, position, lines)]
         if new.new_companies:
             company_style = detect_style(state.layout, "companies")
@@ -257,7 +265,7 @@ def add_event(
         lock_timeout=lock_timeout,
         cache_folder=cache_folder,
     )
-    event = next(e for e in done.store.events if e.id == done.change.info)
+    event = _known(done.store, done.change.info)
     warning = future_warning(event, today) if today is not None else None
     warnings = (warning,) if warning else ()
     written_path = next(iter(done.after), None)

@@ -31,6 +31,7 @@ from timeline.edit._render import Value, field_lines, key_order
 from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
 from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import Event, Source
+from timeline.store._lazy import UntrustedRow, event_ids, events_linking
 from timeline.store._parse import ID_MAX, ID_RE
 from timeline.text import did_you_mean, visible
 
@@ -74,7 +75,7 @@ def _locate(snapshot: Snapshot, event_id: str) -> tuple[int, int]:
     try:
         return snapshot.file_of(event_id)
     except KeyError:
-        ids = [e.id for e in snapshot.store.events]
+        ids = sorted(event_ids(snapshot.store.events))
         raise NotFoundError(f"no event with id {visible(event_id)!r}{did_you_mean(event_id, ids)}") from None
 
 
@@ -166,7 +167,7 @@ def _new_values(
                 raise UsageError(f"{where}: {text!r} must be lower-case letters, digits and hyphens (at most {ID_MAX})")
             if text != event.id and text in store_ids:
                 raise UsageError(f"{where}: an event with id {text!r} already exists")
-            linked = [e.id for e in snapshot.store.events if event.id in e.related]
+            linked = [e.id for e in events_linking(snapshot.store.events, event.id)]
             if text != event.id and linked:
                 raise UsageError(f"{where}: {len(linked)} event(s) relate to {event.id!r}: {', '.join(linked)}")
             values["id"] = text
@@ -249,8 +250,10 @@ Plan = Callable[[Snapshot], Change[tuple[str, ...]]]
 def plan_set_fields(event_id: str, changes: FieldChanges, today: date) -> Plan:
     def plan(snapshot: Snapshot) -> Change[tuple[str, ...]]:
         number, index = _locate(snapshot, event_id)
-        event = next(e for e in snapshot.store.events if e.id == event_id)
-        values = _new_values(event, changes, {e.id for e in snapshot.store.events}, snapshot, today)
+        event = snapshot.store.event(event_id)
+        if event is None:  # pragma: no cover - _locate found it
+            raise NotFoundError(f"no event with id {visible(event_id)!r}")
+        values = _new_values(event, changes, event_ids(snapshot.store.events), snapshot, today)
         state = snapshot.files[number]
         style = state.style
         lines = dedent_block(event_block(state, index), style)
@@ -274,7 +277,7 @@ def read_block(path: Path, event_id: str, cache_folder: Path | None = None) -> B
     snapshot = read_snapshot(path, cache_folder)
     try:
         number, index = _locate(snapshot, event_id)
-    except OrderMismatch:
+    except (OrderMismatch, UntrustedRow):
         snapshot = read_snapshot(path, None)
         number, index = _locate(snapshot, event_id)
     state = snapshot.files[number]
@@ -358,7 +361,7 @@ def remove_event(
 def plan_remove(event_id: str, unlink: bool) -> Plan:
     def plan(snapshot: Snapshot) -> Change[tuple[str, ...]]:
         number, index = _locate(snapshot, event_id)
-        linked = [e for e in snapshot.store.events if event_id in e.related and e.id != event_id]
+        linked = [e for e in events_linking(snapshot.store.events, event_id) if e.id != event_id]
         if linked and not unlink:
             raise RelatedError(
                 f"{len(linked)} event(s) relate to {event_id!r}: {', '.join(e.id for e in linked)}; "

@@ -16,7 +16,8 @@ from timeline.edit._commit import Change, Snapshot, validate_full
 from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
-from timeline.store._entry import pack_rows
+from timeline.store._entry import PackedRows, pack_rows
+from timeline.store._lazy import LazyEvents, event_ids, events_linking
 from timeline.store._parse import Walker, parse_event
 from timeline.store._yaml import compose
 from timeline.text import fold_name
@@ -63,7 +64,7 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
             ids[op.index] = event.id
         else:
             ids.insert(op.index, event.id)
-    known = {e.id for e in store.events}
+    known = event_ids(store.events)
     remaining = known - removed
     new_ids = [e.id for e in added]
     if len(set(new_ids)) != len(new_ids) or any(i in remaining for i in new_ids):
@@ -72,22 +73,44 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     if any(r not in every for e in added for r in e.related):
         return None
     gone = removed - set(new_ids)
-    if gone and any(r in gone for e in store.events if e.id not in removed for r in e.related):
+    if gone and any(e.id not in removed for g in gone for e in events_linking(store.events, g)):
         return None
+    files = tuple(s.path for s in snapshot.files)
+    new_order = tuple(tuple(i) for i in order)
+    rows = snapshot.rows
+    if isinstance(store.events, LazyEvents) and rows is not None and len(rows) == len(store.events):
+        _apply_to_rows(store.events, rows, removed, added)
+        snapshot.new_rows = rows
+        return Store(LazyEvents(tuple(rows), registry, every), registry, files, (), new_order)
     events = list(store.events)
-    rows = snapshot.rows if snapshot.rows is not None and len(snapshot.rows) == len(events) else None
+    packed = rows if rows is not None and len(rows) == len(events) else None
     if removed:
         for index in sorted((i for i, e in enumerate(events) if e.id in removed), reverse=True):
             del events[index]
-            if rows is not None:
-                del rows[index]
+            if packed is not None:
+                del packed[index]
     for event in added:
         index = bisect.bisect_right(events, sort_key(event.date, event.id), key=lambda e: sort_key(e.date, e.id))
         events.insert(index, event)
-        if rows is not None:
-            rows.insert(index, pack_rows((event,))[0])
-    snapshot.new_rows = rows  # the next cache entry, without packing every event again
-    return Store(tuple(events), registry, tuple(s.path for s in snapshot.files), (), tuple(tuple(i) for i in order))
+        if packed is not None:
+            packed.insert(index, pack_rows((event,))[0])
+    snapshot.new_rows = packed  # the next cache entry, without packing every event again
+    return Store(tuple(events), registry, files, (), new_order)
+
+
+def _apply_to_rows(events: LazyEvents, rows: PackedRows, removed: set[str], added: list[Event]) -> None:
+    """The change applied to the packed rows alone, building only the events that bisection
+    looks at: each new event goes where it sorts among the others (after equal keys)."""
+    gone = sorted(at for at in map(events.position, removed) if at is not None)
+    places = []
+    for event in added:
+        key = sort_key(event.date, event.id)
+        at = bisect.bisect_right(events, key, key=lambda e: sort_key(e.date, e.id))
+        places.append((at - bisect.bisect_left(gone, at), key, event))
+    for at in reversed(gone):
+        del rows[at]
+    for shift, (at, _, event) in enumerate(sorted(places, key=lambda p: (p[0], p[1]))):
+        rows.insert(at + shift, pack_rows((event,))[0])
 
 
 def _registry_with(registry: Registry, companies: list[Company]) -> Registry | None:

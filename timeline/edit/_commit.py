@@ -26,6 +26,7 @@ from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_inter
 from timeline.model import Company, Event
 from timeline.store import Store, load_bytes, store_files
 from timeline.store._entry import PackedRows
+from timeline.store._lazy import UntrustedRow
 from timeline.store._yaml import decode, gc_paused, read_bytes
 
 CHANGED = "the store changed while writing; nothing was written"
@@ -308,7 +309,7 @@ def commit(
     if dry_run:  # no lock file, no write: only reading
         try:
             return _attempt(store_path, plan, validate, cache_folder, write=False)
-        except OrderMismatch:
+        except (OrderMismatch, UntrustedRow):
             return _attempt(store_path, plan, validate, None, write=False)
     if not store_path.exists():
         from timeline.errors import NotFoundError
@@ -320,7 +321,7 @@ def commit(
                 return _attempt(store_path, plan, validate, cache_folder, write=True)
             except StoreChanged:
                 continue  # re-plan on the new content
-            except OrderMismatch:
+            except (OrderMismatch, UntrustedRow):
                 _forget_entry(cache_folder, store_path)
                 cache_folder = None
     raise WriteError(CHANGED)

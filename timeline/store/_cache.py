@@ -128,7 +128,7 @@ def read_matching(
         return None
     try:
         with gc_paused():
-            store, rows = read_payload(fields[2], files)
+            store, rows = read_payload(fields[2], files, lazy=True)
             gc.freeze()
             return store, rows
     except _ODD:

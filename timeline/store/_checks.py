@@ -17,6 +17,8 @@ from timeline.model import EVENT_FIELDS, KINDS, SOURCE_FIELDS, Company, Imported
 from timeline.store._parse import ID_MAX
 
 _ARITY = len(EVENT_FIELDS)
+# A row follows EVENT_FIELDS with the date as two parts (start, end): the related ids are here.
+RELATED_COLUMN = EVENT_FIELDS.index("related") + 1
 _NONE = type(None)
 _IDS = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}(?:\n[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}})*")
 _BAD_URL_START = re.compile(r"\n(?!https?://[^\s/?#])")  # a line that does not start as a URL
@@ -80,6 +82,18 @@ def registry_of(companies: object) -> Registry:
 
 
 Columns = tuple[tuple[Any, ...], ...]
+
+
+def check_ids(rows: Sequence[Any]) -> set[str]:
+    """The rows' ids; ValueError unless the rows have this version's shape and the ids are
+    unique and well formed (what an edit needs before it looks events up by id)."""
+    if not _types(rows, {tuple}) or set(map(len, rows)) - {_ARITY + 1}:
+        raise ValueError("cache rows do not match this version's event fields")
+    ids = tuple(row[0] for row in rows)
+    id_set = set(ids)
+    if not _types(ids, {str}) or len(id_set) != len(ids) or not _all_match(_IDS, ids):
+        raise ValueError("cache ids are not ids")
+    return id_set
 
 
 def check_rows(rows: Sequence[Any], registry: Registry, known_ids: Iterable[str] = ()) -> tuple[set[str], Columns]:

@@ -15,16 +15,17 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain, repeat
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from timeline import __version__
-from timeline.dates import EventDate, PartialDate
+from timeline.dates import PartialDate
 from timeline.errors import WriteError
 from timeline.fileio import atomic_write
-from timeline.model import Event, Imported, Registry, Source
-from timeline.store._checks import Columns, check_rows, registry_of
+from timeline.model import Event, Registry
+from timeline.store._checks import check_ids, check_rows, registry_of
+from timeline.store._lazy import LazyEvents, events_from_columns
 from timeline.store._load import Store
 
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read
@@ -194,11 +195,13 @@ class PackedRows:
         return chain.from_iterable(rows for _, rows in self._chunks)
 
     def _find(self, index: int) -> tuple[int, int]:
+        """(chunk, place in it) of row ``index``; the end of the rows is the end of the last chunk."""
         for number, (_, rows) in enumerate(self._chunks):
             if index < len(rows):
                 return number, index
             index -= len(rows)
-        return len(self._chunks) - 1, index  # the end: after the last chunk's last row
+        last = len(self._chunks) - 1
+        return last, len(self._chunks[last][1]) + index
 
     def _changed(self, number: int) -> list[Any]:
         rows = self._chunks[number][1]
@@ -236,47 +239,34 @@ def _pack(store: Store) -> bytes:
     return payload(store.registry, PackedRows.from_rows(pack_rows(store.events)), store.order)
 
 
-def read_payload(data: object, files: tuple[Path, ...]) -> tuple[Store, PackedRows]:
-    """The store in a payload, every value checked (ValueError/TypeError when anything is odd)."""
+def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -> tuple[Store, PackedRows]:
+    """The store in a payload, every value checked (ValueError/TypeError when anything is odd).
+    ``lazy``: its events are built, and checked, only when read (``LazyEvents``; for edits)."""
     if type(data) is not bytes:
         raise ValueError("not a cache payload")
     companies, blobs, order = marshal.loads(data)  # noqa: S302 - our own file; every value checked below
     registry = registry_of(companies)
     rows = PackedRows.from_blobs(blobs)
     packed = tuple(rows)
-    ids, columns = check_rows(packed, registry)
+    events: Sequence[Event]
+    if lazy:
+        ids = check_ids(packed)
+        events = LazyEvents(packed, registry, ids)
+    else:
+        ids, columns = check_rows(packed, registry)
+        events = events_from_columns(columns)
     if type(order) is not tuple or not all(type(file_ids) is tuple for file_ids in order):
         raise ValueError("cache order is not ids")
     if sum(map(len, order)) != len(packed) or set(chain.from_iterable(order)) != ids:
         raise ValueError("cache order does not list the events")
-    return Store(_events(columns), registry, files, (), order), rows
+    return Store(events, registry, files, (), order), rows
 
 
 def unpack_rows(
     rows: tuple[tuple[Any, ...], ...], registry: Registry, known_ids: Iterable[str] = ()
 ) -> tuple[Event, ...]:
     """Events from packed rows, checked first (``check_rows``)."""
-    return _events(check_rows(rows, registry, known_ids)[1])
-
-
-def _events(columns: Columns) -> tuple[Event, ...]:
-    """Events from checked columns, built by C-level maps over whole columns (tuple.__new__
-    skips the NamedTuples' Python-level __new__), each distinct date part built once: no
-    Python code runs per event."""
-    ids, starts, ends, titles, companies, kinds, tags, summaries, sources, related, imported = columns
-    new = tuple.__new__
-    parts: dict[Any, Any] = {p: new(PartialDate, p) for p in set(starts).union(ends) if p is not None}
-    parts[None] = None
-    part = parts.__getitem__
-    dates = map(new, repeat(EventDate), zip(map(part, starts), map(part, ends), strict=True))
-    flat = tuple(map(new, repeat(Source), chain.from_iterable(sources)))
-    offsets = tuple(accumulate(map(len, sources), initial=0))
-    grouped = map(flat.__getitem__, map(slice, offsets, offsets[1:]))
-    records: Iterable[Any] = imported
-    if any(imported):
-        records = [None if r is None else new(Imported, r) for r in imported]
-    fields = zip(ids, dates, titles, companies, kinds, tags, summaries, grouped, related, records, strict=True)
-    return tuple(map(new, repeat(Event), fields))
+    return events_from_columns(check_rows(rows, registry, known_ids)[1])
 
 
 def _unpack(data: object, files: tuple[Path, ...]) -> Store:

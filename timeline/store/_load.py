@@ -6,6 +6,7 @@ Reading and composing live in ``_yaml``, walking nodes in ``_parse``, finding th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,12 +33,13 @@ class Store:
 
     def __init__(
         self,
-        events: tuple[Event, ...],
+        events: Sequence[Event],
         registry: Registry,
         files: tuple[Path, ...] = (),
         warnings: tuple[Finding, ...] = (),
         order: tuple[tuple[str, ...], ...] = (),
     ) -> None:
+        # A tuple, or for an edit's cached snapshot a LazyEvents (built as they are read).
         self.events = events
         self.registry = registry
         self.files = files
@@ -60,7 +62,9 @@ class Store:
         return f"Store({len(self.events)} events, {len(self.registry.companies)} companies)"
 
     def event(self, event_id: str) -> Event | None:
-        return next((e for e in self.events if e.id == event_id), None)
+        from timeline.store._lazy import find_event
+
+        return find_event(self.events, event_id)
 
 
 # --- public entry points -------------------------------------------------------------------
