@@ -44,12 +44,12 @@ def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None]) -
     """Rewrite the entry as only someone who knows the format could: same keys, same checksum
     scheme, its rows changed by ``change(rows, companies)``."""
     tag, keys, data = _entry.read_blob(entry)
-    companies, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
+    companies, ids, _, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
     rows = [list(row) for blob in blobs for row in marshal.loads(blob)]  # noqa: S302
     companies = [list(c) for c in companies]
     change(rows, companies)
     blobs = (marshal.dumps(tuple(tuple(r) for r in rows)),)
-    new = marshal.dumps((tuple(tuple(c) for c in companies), blobs, order))
+    new = marshal.dumps((tuple(tuple(c) for c in companies), ids, (len(rows),), blobs, order))
     _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
 
 
@@ -91,6 +91,7 @@ CRAFTED = {
     "tag with markup": set_field(6, ("[red]x[/red]",)),
     "related to no event": set_field(9, ("no-such-event",)),
     "id with a newline": set_field(0, "a\nb"),
+    "row id not the one the entry lists": set_field(0, "some-other-event"),
     "source not a tuple": set_field(8, ("https://example.org/",)),
     "provenance of the wrong shape": set_field(10, ("csv",)),
     "row one field short": shorter_row,
@@ -251,10 +252,10 @@ def test_a_folder_stores_own_entries_are_kept_over_the_budget(
 
 def swap_first_two_in_order(entry: Path) -> None:
     tag, keys, data = _entry.read_blob(entry)
-    companies, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
+    companies, row_ids, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
     ids = list(order[0])
     ids[0], ids[1] = ids[1], ids[0]
-    new = marshal.dumps((companies, blobs, (tuple(ids), *order[1:])))
+    new = marshal.dumps((companies, row_ids, lengths, blobs, (tuple(ids), *order[1:])))
     _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
 
 

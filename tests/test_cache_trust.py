@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from timeline.store import _cache as cache
 from timeline.store import load
 from timeline.store._checks import _urls_ok
+from timeline.store._entry import _MAGIC
 from timeline.store._parse import _URL_RE
 
 from conftest import DATA, Runner
@@ -71,7 +72,7 @@ def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path:
     elif kind == "tiny":
         entry.write_bytes(b"\xdb\xff\xff\xff\x7f")
     else:
-        entry.write_bytes(b"TLC5" + (1 << 40).to_bytes(8, "little") + bytes(4) + bytes(2) + b"x" * 10)
+        entry.write_bytes(_MAGIC + (1 << 40).to_bytes(8, "little") + bytes(4) + bytes(2) + b"x" * 10)
     assert cache.read(folder(tmp_path), store) is None
     result = run("-f", str(store), "list", "--view", "compact")
     assert (result.exit_code, result.stdout) == (0, expected)
@@ -125,4 +126,5 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
             del rows[at]
         assert len(rows) == len(model)
     assert list(rows) == model
-    assert list(PackedRows.from_blobs(rows.blobs())) == model
+    assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids))) == model
+    assert rows.ids == [row[0] for row in model]

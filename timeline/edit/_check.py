@@ -77,11 +77,11 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
         return None
     files = tuple(s.path for s in snapshot.files)
     new_order = tuple(tuple(i) for i in order)
-    rows = snapshot.rows
+    rows = snapshot.rows.copy() if snapshot.rows is not None else None
     if isinstance(store.events, LazyEvents) and rows is not None and len(rows) == len(store.events):
         _apply_to_rows(store.events, rows, removed, added)
         snapshot.new_rows = rows
-        return Store(LazyEvents(tuple(rows), registry, every), registry, files, (), new_order)
+        return Store(LazyEvents(rows, registry, every), registry, files, (), new_order)
     events = list(store.events)
     packed = rows if rows is not None and len(rows) == len(events) else None
     if removed:

@@ -84,15 +84,15 @@ def registry_of(companies: object) -> Registry:
 Columns = tuple[tuple[Any, ...], ...]
 
 
-def check_ids(rows: Sequence[Any]) -> set[str]:
-    """The rows' ids; ValueError unless the rows have this version's shape and the ids are
-    unique and well formed (what an edit needs before it looks events up by id)."""
-    if not _types(rows, {tuple}) or set(map(len, rows)) - {_ARITY + 1}:
-        raise ValueError("cache rows do not match this version's event fields")
-    ids = tuple(row[0] for row in rows)
-    id_set = set(ids)
-    if not _types(ids, {str}) or len(id_set) != len(ids) or not _all_match(_IDS, ids):
+def check_ids(joined: object) -> set[str]:
+    """The ids of an entry's rows, stored as one text with an id a line; ValueError unless
+    they are unique and well formed (what an edit needs before it looks events up by id)."""
+    if type(joined) is not str or (joined and _IDS.fullmatch(joined) is None):
         raise ValueError("cache ids are not ids")
+    ids = joined.split("\n") if joined else []
+    id_set = set(ids)
+    if len(id_set) != len(ids):
+        raise ValueError("cache ids repeat")
     return id_set
 
 

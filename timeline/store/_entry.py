@@ -28,15 +28,16 @@ from timeline.store._checks import check_ids, check_rows, registry_of
 from timeline.store._lazy import LazyEvents, events_from_columns
 from timeline.store._load import Store
 
-# 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read
-CACHE_FORMAT = 5
+# 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
+# 6: the rows' ids beside the chunks, which edits decode only as they read them
+CACHE_FORMAT = 6
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
 FileKey = tuple[str, int, int, int]
 
 
-_MAGIC = b"TLC5"
+_MAGIC = b"TLC6"
 # magic, payload length (8 bytes), CRC-32 of the payload (4 bytes), length of the source (2
 # bytes), then the source: the path of the store or file the entry is for, readable without the
 # payload so that pruning can find entries of stores that no longer exist.
@@ -165,74 +166,122 @@ CHUNK_ROWS = 1024  # rows per marshalled chunk: an edit re-encodes about this ma
 
 
 class PackedRows:
-    """A store's packed rows, in store order, as chunks that stay marshalled until changed:
-    writing the entry after an edit re-encodes only the chunks the edit touched (at 100,000
-    events, marshalling every row again cost more than the rest of an ``add``)."""
+    """A store's packed rows, in store order, as chunks that stay marshalled until read or
+    changed, with the rows' ids beside them. Writing the entry after an edit re-encodes only
+    the chunks the edit touched (at 100,000 events, marshalling every row again cost more than
+    the rest of an ``add``), and an edit decodes only the chunks it reads. A chunk decoded from
+    an entry must hold exactly the ids the entry lists for its place (else ValueError)."""
 
-    __slots__ = ("_chunks",)
+    __slots__ = ("_chunks", "ids")
 
-    def __init__(self, chunks: list[tuple[bytes | None, Sequence[Any]]]) -> None:
-        self._chunks = [chunk for chunk in chunks if chunk[1]]
+    def __init__(self, chunks: list[list[Any]], ids: list[str]) -> None:
+        self._chunks = [chunk for chunk in chunks if chunk[2]]  # [blob or None, rows or None, length]
+        self.ids = ids
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> PackedRows:
-        return cls([(None, rows[i : i + CHUNK_ROWS]) for i in range(0, len(rows), CHUNK_ROWS)])
+        pieces = [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
+        return cls([[None, piece, len(piece)] for piece in pieces], [row[0] for row in rows])
 
     @classmethod
-    def from_blobs(cls, blobs: object) -> PackedRows:
-        """Chunks as read from an entry (ValueError/TypeError/EOFError when they are not)."""
-        if type(blobs) is not tuple or not all(type(b) is bytes for b in blobs):
+    def from_entry(cls, blobs: object, lengths: object, ids: list[str]) -> PackedRows:
+        """Chunks as read from an entry, not yet decoded (ValueError when they are odd)."""
+        if type(blobs) is not tuple or type(lengths) is not tuple or len(blobs) != len(lengths):
             raise ValueError("cache rows are not chunks")
-        chunks = [(blob, marshal.loads(blob)) for blob in blobs]  # noqa: S302 - checked by check_rows
-        if not all(type(rows) is tuple for _, rows in chunks):
+        if not all(type(b) is bytes for b in blobs) or not all(type(n) is int and n > 0 for n in lengths):
             raise ValueError("cache rows are not chunks")
-        return cls(chunks)
+        if sum(lengths) != len(ids):
+            raise ValueError("cache chunks do not hold the ids")
+        return cls([[blob, None, n] for blob, n in zip(blobs, lengths, strict=True)], ids)
+
+    def copy(self) -> PackedRows:
+        return PackedRows([list(chunk) for chunk in self._chunks], list(self.ids))
 
     def __len__(self) -> int:
-        return sum(len(rows) for _, rows in self._chunks)
+        return len(self.ids)
+
+    def _rows_of(self, number: int, start: int) -> Sequence[Any]:
+        chunk = self._chunks[number]
+        if chunk[1] is None:
+            rows = marshal.loads(chunk[0])  # noqa: S302 - our own file; ids here, values by check_rows
+            ids = tuple(row[0] if type(row) is tuple and row else None for row in rows) if type(rows) is tuple else ()
+            if len(ids) != chunk[2] or ids != tuple(self.ids[start : start + chunk[2]]):
+                raise ValueError("cache chunk does not hold the ids listed for it")
+            chunk[1] = rows
+        rows_read: Sequence[Any] = chunk[1]
+        return rows_read
 
     def __iter__(self) -> Any:
-        return chain.from_iterable(rows for _, rows in self._chunks)
+        return iter(self.between(0, len(self.ids)))
 
-    def _find(self, index: int) -> tuple[int, int]:
-        """(chunk, place in it) of row ``index``; the end of the rows is the end of the last chunk."""
-        for number, (_, rows) in enumerate(self._chunks):
-            if index < len(rows):
-                return number, index
-            index -= len(rows)
+    def between(self, start: int, stop: int) -> list[Any]:
+        """Rows ``start`` to ``stop``, decoding only the chunks they are in."""
+        out: list[Any] = []
+        offset = 0
+        for number, chunk in enumerate(self._chunks):
+            end = offset + chunk[2]
+            if end > start and offset < stop:
+                rows = self._rows_of(number, offset)
+                out.extend(rows[max(start - offset, 0) : stop - offset])
+            if end >= stop:
+                break
+            offset = end
+        return out
+
+    def _find(self, index: int) -> tuple[int, int, int]:
+        """(chunk, place in it, chunk's first row) of row ``index``; the end of the rows is the
+        end of the last chunk."""
+        offset = 0
+        for number, chunk in enumerate(self._chunks):
+            if index < offset + chunk[2]:
+                return number, index - offset, offset
+            offset += chunk[2]
         last = len(self._chunks) - 1
-        return last, len(self._chunks[last][1]) + index
+        return last, self._chunks[last][2], offset - self._chunks[last][2]
 
-    def _changed(self, number: int) -> list[Any]:
-        rows = self._chunks[number][1]
-        mutable = rows if isinstance(rows, list) else list(rows)
-        self._chunks[number] = (None, mutable)
-        return mutable
+    def _changed(self, number: int, offset: int) -> list[Any]:
+        rows = list(self._rows_of(number, offset))  # a copy: copies of this object share chunks
+        self._chunks[number] = [None, rows, len(rows)]
+        return rows
 
     def insert(self, index: int, row: Any) -> None:
         if not self._chunks:
-            self._chunks.append((None, [row]))
+            self._chunks.append([None, [row], 1])
+            self.ids.insert(index, row[0])
             return
-        number, at = self._find(index)
-        rows = self._changed(number)
+        number, at, offset = self._find(index)
+        rows = self._changed(number, offset)
         rows.insert(at, row)
+        self.ids.insert(index, row[0])
+        self._chunks[number][2] = len(rows)
         if len(rows) > 2 * CHUNK_ROWS:
-            self._chunks[number : number + 1] = [(None, rows[:CHUNK_ROWS]), (None, rows[CHUNK_ROWS:])]
+            self._chunks[number : number + 1] = [
+                [None, rows[:CHUNK_ROWS], CHUNK_ROWS],
+                [None, rows[CHUNK_ROWS:], len(rows) - CHUNK_ROWS],
+            ]
 
     def __delitem__(self, index: int) -> None:
-        number, at = self._find(index)
-        rows = self._changed(number)
+        number, at, offset = self._find(index)
+        rows = self._changed(number, offset)
         del rows[at]
-        if not rows:
+        del self.ids[index]
+        if rows:
+            self._chunks[number][2] = len(rows)
+        else:
             del self._chunks[number]
 
+    def lengths(self) -> tuple[int, ...]:
+        return tuple(chunk[2] for chunk in self._chunks)
+
     def blobs(self) -> tuple[bytes, ...]:
-        return tuple(blob if blob is not None else marshal.dumps(tuple(rows)) for blob, rows in self._chunks)
+        return tuple(blob if blob is not None else marshal.dumps(tuple(rows)) for blob, rows, _ in self._chunks)
 
 
 def payload(registry: Registry, rows: PackedRows, order: tuple[tuple[str, ...], ...]) -> bytes:
-    """A whole store as an entry's payload: companies, row chunks and each file's ids."""
-    return marshal.dumps((pack_companies(registry), rows.blobs(), order))
+    """A whole store as an entry's payload: companies, the rows' ids (one text, a line each),
+    the chunks' lengths and the chunks, and each file's ids in file order."""
+    ids = "\n".join(rows.ids)
+    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order))
 
 
 def _pack(store: Store) -> bytes:
@@ -241,24 +290,24 @@ def _pack(store: Store) -> bytes:
 
 def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -> tuple[Store, PackedRows]:
     """The store in a payload, every value checked (ValueError/TypeError when anything is odd).
-    ``lazy``: its events are built, and checked, only when read (``LazyEvents``; for edits)."""
+    ``lazy``: its events are decoded, checked and built only when read (``LazyEvents``; for
+    edits), after the ids are checked."""
     if type(data) is not bytes:
         raise ValueError("not a cache payload")
-    companies, blobs, order = marshal.loads(data)  # noqa: S302 - our own file; every value checked below
+    companies, joined, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - our own file; values checked
     registry = registry_of(companies)
-    rows = PackedRows.from_blobs(blobs)
-    packed = tuple(rows)
-    events: Sequence[Event]
-    if lazy:
-        ids = check_ids(packed)
-        events = LazyEvents(packed, registry, ids)
-    else:
-        ids, columns = check_rows(packed, registry)
-        events = events_from_columns(columns)
+    ids = check_ids(joined)
+    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [])
     if type(order) is not tuple or not all(type(file_ids) is tuple for file_ids in order):
         raise ValueError("cache order is not ids")
-    if sum(map(len, order)) != len(packed) or set(chain.from_iterable(order)) != ids:
+    if sum(map(len, order)) != len(rows) or set(chain.from_iterable(order)) != ids:
         raise ValueError("cache order does not list the events")
+    events: Sequence[Event]
+    if lazy:
+        events = LazyEvents(rows, registry, ids)
+    else:
+        _, columns = check_rows(tuple(rows), registry)
+        events = events_from_columns(columns)
     return Store(events, registry, files, (), order), rows
 
 

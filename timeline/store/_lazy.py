@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from timeline.dates import EventDate, PartialDate
 from timeline.model import Event, Imported, Registry, Source
-from timeline.store._checks import RELATED_COLUMN, Columns, check_ids, check_rows
+from timeline.store._checks import RELATED_COLUMN, Columns, check_rows
+
+if TYPE_CHECKING:
+    from timeline.store._entry import PackedRows
 
 Row = tuple[Any, ...]
 
@@ -33,9 +36,7 @@ class LazyEvents(Sequence[Event]):
 
     __slots__ = ("_all", "_built", "_ids", "_index", "_registry", "_rows")
 
-    def __init__(self, rows: tuple[Row, ...], registry: Registry, ids: set[str] | None = None) -> None:
-        if ids is None:
-            ids = check_ids(rows)
+    def __init__(self, rows: PackedRows, registry: Registry, ids: set[str]) -> None:
         self._rows = rows
         self._registry = registry
         self._ids = ids
@@ -47,16 +48,12 @@ class LazyEvents(Sequence[Event]):
     def ids(self) -> set[str]:
         return self._ids
 
-    @property
-    def rows(self) -> tuple[Row, ...]:
-        return self._rows
-
     def _build(self, start: int, stop: int) -> None:
         if all(e is not None for e in self._built[start:stop]):
             return
         try:
-            _, columns = check_rows(self._rows[start:stop], self._registry, self._ids)
-        except (ValueError, TypeError, IndexError) as error:
+            _, columns = check_rows(self._rows.between(start, stop), self._registry, self._ids)
+        except (ValueError, TypeError, IndexError, EOFError) as error:
             raise UntrustedRow(str(error)) from None
         self._built[start:stop] = events_from_columns(columns)
 
@@ -107,7 +104,7 @@ class LazyEvents(Sequence[Event]):
     def position(self, event_id: str) -> int | None:
         """The index of the event with ``event_id`` in store order, or None."""
         if self._index is None:
-            self._index = {row_id: n for n, row_id in enumerate(map(itemgetter(0), self._rows))}
+            self._index = {row_id: n for n, row_id in enumerate(self._rows.ids)}
         return self._index.get(event_id)
 
     def find(self, event_id: str) -> Event | None:
@@ -116,7 +113,10 @@ class LazyEvents(Sequence[Event]):
 
     def linking(self, event_id: str) -> list[Event]:
         """The events whose related links name ``event_id`` (only they are built)."""
-        column = tuple(map(itemgetter(RELATED_COLUMN), self._rows))
+        try:
+            column = tuple(map(itemgetter(RELATED_COLUMN), self._rows))
+        except (ValueError, TypeError, IndexError, EOFError) as error:
+            raise UntrustedRow(str(error)) from None
         if set(map(type, column)) - {tuple} or set(map(type, chain.from_iterable(column))) - {str}:
             raise UntrustedRow("cache related ids are not ids")
         return [self[n] for n, links in enumerate(column) if event_id in links]
