@@ -111,7 +111,7 @@ def test_the_cache_url_check_is_the_stores_url_rule(urls: list[str]) -> None:
 def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[bool, int]]) -> None:
     """The chunks an edit changes in place hold the rows a plain list would, in order, and
     survive being written and read back (ends of chunks and of the whole included)."""
-    from timeline.store._entry import PackedRows
+    from timeline.store._rows import PackedRows
 
     model = [(n,) for n in range(size)]
     rows = PackedRows.from_rows(tuple(model))

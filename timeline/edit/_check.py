@@ -16,9 +16,10 @@ from timeline.edit._commit import Change, Snapshot, validate_full
 from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
-from timeline.store._entry import PackedRows, pack_rows
+from timeline.store._entry import pack_rows
 from timeline.store._lazy import LazyEvents, event_ids, events_linking
 from timeline.store._parse import Walker, parse_event
+from timeline.store._rows import PackedRows
 from timeline.store._yaml import compose
 from timeline.text import fold_name
 

@@ -25,8 +25,8 @@ from timeline.errors import Finding, StoreError, WriteError
 from timeline.fileio import LOCK_TIMEOUT, atomic_write, locked, signals_as_interrupts
 from timeline.model import Company, Event
 from timeline.store import Store, load_bytes, store_files
-from timeline.store._entry import PackedRows
 from timeline.store._lazy import UntrustedRow
+from timeline.store._rows import PackedRows
 from timeline.store._yaml import decode, gc_paused, read_bytes
 
 CHANGED = "the store changed while writing; nothing was written"

@@ -22,7 +22,6 @@ from timeline.errors import Finding
 from timeline.store._entry import (
     _TAG,
     FileKey,
-    PackedRows,
     _file_key,
     _pack,
     _unpack,
@@ -35,6 +34,7 @@ from timeline.store._entry import (
 from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
 from timeline.store._prune import prune
+from timeline.store._rows import PackedRows
 from timeline.store._yaml import gc_paused
 
 

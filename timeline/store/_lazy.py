@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from timeline.dates import EventDate, PartialDate
 from timeline.model import Event, Imported, Registry, Source
 from timeline.store._checks import RELATED_COLUMN, Columns, check_rows
-
-if TYPE_CHECKING:
-    from timeline.store._entry import PackedRows
+from timeline.store._rows import PackedRows
 
 Row = tuple[Any, ...]
 
