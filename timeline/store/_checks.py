@@ -129,7 +129,8 @@ def check_rows(rows: Sequence[Any], registry: Registry, known_ids: Iterable[str]
     if not _types(all_tags, {str}) or not _all_match(_TAGS, sorted(all_tags)):
         raise ValueError("cache tags are not tags")
     every = set(chain.from_iterable(related))
-    if every - id_set - set(known_ids):
+    known = known_ids if isinstance(known_ids, (set, frozenset)) else set(known_ids)  # no copy of a set
+    if not every <= id_set and not (every - id_set) <= known:
         raise ValueError("cache related ids name no event")
     flat = tuple(chain.from_iterable(sources))
     if not _types(flat, {tuple}) or set(map(len, flat)) - {len(SOURCE_FIELDS)}:
