@@ -40,9 +40,24 @@ def the_entry(tmp_path: Path) -> Path:
     return entry
 
 
-def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None]) -> None:
-    """Rewrite the entry as only someone who knows the format could: same keys, same checksum
-    scheme, its rows changed by ``change(rows, companies)``."""
+def sign(entry: Path, value: Any, *, by: str) -> None:
+    """Write ``value`` as an entry signed by the user's own key (what this code writes) or by
+    someone who knows the format but not the key."""
+    if by == "user":
+        _entry.write_blob(entry.parent, entry, value, _entry.read_source(entry) or "")
+        return
+    payload = marshal.dumps(value)
+    source = (_entry.read_source(entry) or "").encode()
+    mac = _entry._mac(os.urandom(32), payload)
+    entry.unlink()
+    entry.write_bytes(
+        _entry._MAGIC + len(payload).to_bytes(8, "little") + mac + len(source).to_bytes(2, "little") + source + payload
+    )
+
+
+def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None], *, by: str = "attacker") -> None:
+    """Rewrite the entry as only someone who knows the format could: same keys, its rows
+    changed by ``change(rows, companies)``, signed ``by`` the user's key or a key of their own."""
     tag, keys, data = _entry.read_blob(entry)
     companies, ids, _, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
     rows = [list(row) for blob in blobs for row in marshal.loads(blob)]  # noqa: S302
@@ -50,7 +65,7 @@ def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None]) -
     change(rows, companies)
     blobs = (marshal.dumps(tuple(tuple(r) for r in rows)),)
     new = marshal.dumps((tuple(tuple(c) for c in companies), ids, (len(rows),), blobs, order))
-    _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
+    sign(entry, (tag, keys, new), by=by)
 
 
 def set_field(index: int, value: Any) -> Callable[[list[Row], list[Any]], None]:
@@ -122,18 +137,23 @@ def every_date(rows: list[Row], companies: list[Any]) -> None:
         row[1] = (2026, 13, 40, False, False)
 
 
-@pytest.mark.parametrize("crafted", [set_field(1, (2026, 13, 40, False, False)), every_date], ids=["one", "every"])
+@pytest.mark.parametrize(
+    ("crafted", "by"),
+    [(set_field(1, (2026, 13, 40, False, False)), "attacker"), (every_date, "user")],
+    ids=["one-row-foreign-key", "every-row-users-own-key"],
+)
 @pytest.mark.parametrize("command", ["add", "edit", "rm"])
 def test_a_crafted_entry_does_not_reach_an_edit(
-    run: Runner, store: Path, tmp_path: Path, crafted: Callable[[list[Row], list[Any]], None], command: str
+    run: Runner, store: Path, tmp_path: Path, crafted: Callable[[list[Row], list[Any]], None], by: str, command: str
 ) -> None:
-    """An edit reads a cached store lazily (only the events it needs are built, each checked
-    first): a crafted row it reads makes it plan again on a full read; one it never reads
-    never becomes an event. Either way the store is right and nothing odd is ever shown."""
+    """A foreign entry is a miss for an edit too. Even an entry signed with the user's own key
+    is read lazily by an edit, each event checked as it is built: an odd row it reads makes it
+    plan again on a full read (and drops the entry). Either way the store is right and nothing
+    odd is shown."""
     assert run("-f", str(store), "list").exit_code == 0
     expected_ids = {e.id for e in load(store).events}
     target = sorted(expected_ids)[-1]
-    rewrite_entry(the_entry(tmp_path), crafted)
+    rewrite_entry(the_entry(tmp_path), crafted, by=by)
     args = {
         "add": ["add", "--date", "2026-06-01", "--title", "After a crafted entry", "-c", "Example Corp", "-k", "other"],
         "edit": ["edit", target, "--set", "title=Edited after a crafted entry"],
@@ -150,17 +170,18 @@ def test_a_crafted_entry_does_not_reach_an_edit(
         assert next(e for e in after.events if e.id == target).title == "Edited after a crafted entry"
     else:
         assert {e.id for e in after.events} == expected_ids - {target}
-    served = cache.read(folder(tmp_path), store)
-    assert served is None or served == after, "a crafted row is never served"
-    listed = run("-f", str(store), "list", "--view", "compact")
-    assert listed.exit_code == 0 and "2026-13" not in listed.stdout
+    if by == "attacker":  # a user's own key signs what the user wrote: only foreign entries are refused
+        served = cache.read(folder(tmp_path), store)
+        assert served is None or served == after, "a crafted row is never served"
+        listed = run("-f", str(store), "list", "--view", "compact")
+        assert listed.exit_code == 0 and "2026-13" not in listed.stdout
 
 
 def test_a_well_formed_entry_is_still_served(run: Runner, store: Path, tmp_path: Path) -> None:
-    """The checks do not turn every entry into a miss: an entry rewritten unchanged is used."""
+    """The key does not turn every entry into a miss: one the user's key signs is used."""
     assert run("-f", str(store), "list").exit_code == 0
     entry = the_entry(tmp_path)
-    rewrite_entry(entry, lambda rows, companies: None)
+    rewrite_entry(entry, lambda rows, companies: None, by="user")
     assert cache.read(folder(tmp_path), store) == load(store)
     assert entry.exists()
 
@@ -170,7 +191,7 @@ def test_a_planted_entry_of_another_user_is_not_served(run: Runner, store: Path,
         pytest.skip("giving a file to another user needs root")
     assert run("-f", str(store), "list").exit_code == 0
     entry = the_entry(tmp_path)
-    rewrite_entry(entry, set_field(3, "Planted title"))
+    rewrite_entry(entry, set_field(3, "Planted title"), by="user")
     os.chown(entry, 65534, 65534)
     assert cache.read(folder(tmp_path), store) is None
     result = run("-f", str(store), "list")
@@ -245,7 +266,7 @@ def test_a_folder_stores_own_entries_are_kept_over_the_budget(
     assert run("-f", str(store), "list").exit_code == 0
     (store / "b.yaml").write_text("version: 1\ncompanies: []\nevents: []\n# edited\n")
     assert run("-f", str(store), "list").exit_code == 0
-    names = {p.suffix for p in folder(tmp_path).iterdir() if not p.name.startswith(".")}
+    names = {p.suffix for p in folder(tmp_path).iterdir() if not p.name.startswith(".") and p.name != "key"}
     assert names == {".store", ".part"}
     assert len(list(folder(tmp_path).glob("*.part"))) == 2
 
@@ -256,7 +277,7 @@ def swap_first_two_in_order(entry: Path) -> None:
     ids = list(order[0])
     ids[0], ids[1] = ids[1], ids[0]
     new = marshal.dumps((companies, row_ids, lengths, blobs, (tuple(ids), *order[1:])))
-    _entry.write_blob(entry.parent, entry, (tag, keys, new), _entry.read_source(entry) or "")
+    sign(entry, (tag, keys, new), by="user")
 
 
 @pytest.mark.parametrize("command", ["edit", "rm"])
@@ -278,3 +299,41 @@ def test_an_order_that_does_not_describe_the_file_never_edits_the_wrong_event(
     else:
         assert first not in after
     assert run("-f", str(store), "validate").exit_code == 0
+
+
+def assert_entry_passes_the_checks(entry: Path) -> None:
+    """What a full read trusts (the MAC says this code wrote it) must be what the value checks
+    accept: a writer bug shows here, not as odd output later."""
+    from timeline.store._checks import check_ids, check_rows, registry_of
+    from timeline.store._rows import PackedRows
+
+    _, _, data = _entry.read_blob(entry)
+    companies, joined, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - the test's own entry
+    registry = registry_of(companies)
+    ids = check_ids(joined)
+    rows = tuple(PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else []))
+    assert check_rows(rows, registry)[0] == ids
+    assert sum(map(len, order)) == len(rows) and set().union(*order) == ids
+
+
+def test_every_entry_this_code_writes_passes_the_value_checks(run: Runner, store: Path, tmp_path: Path) -> None:
+    steps = [
+        ["list"],
+        ["add", "--date", "2026-06-01", "--title", "Checked entry", "-c", "Example Corp", "-k", "other"],
+        ["add", "--date", "2030", "--title", "At the very end", "-c", "Sample Labs", "-k", "research"],
+        ["add", "--date", "1999-01", "--title", "At the very start", "-c", "Other Inc", "-k", "legal"],
+        ["edit", "other-lawsuit-2026", "--set", "date=2025-02", "--add-tag", "checked"],
+        ["rm", "example-sample-partnership-2024", "--unlink"],
+        [
+            "import",
+            str(DATA / "readme" / "presentofai-sample.csv"),
+            "--new-companies",
+            "--default-company",
+            "Unattributed",
+        ],
+    ]
+    for step in steps:
+        result = run("-f", str(store), *step)
+        assert result.exit_code == 0, (step, result.stderr)
+        assert_entry_passes_the_checks(the_entry(tmp_path))
+        assert cache.read(folder(tmp_path), store) == load(store), step

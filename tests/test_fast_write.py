@@ -134,7 +134,7 @@ def _unpacked(snapshot: Snapshot, store: Any) -> tuple[Any, ...]:
     from timeline.store._entry import unpack_rows
 
     assert snapshot.new_rows is not None
-    return unpack_rows(tuple(snapshot.new_rows), store.registry)
+    return unpack_rows(tuple(snapshot.new_rows))
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

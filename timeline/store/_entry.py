@@ -2,8 +2,9 @@
 and companies packed into plain tuples (marshal-friendly) and back. Shared by the whole-store
 cache (``_cache``) and the per-file entries of folder stores (``_parts``).
 
-Nothing read from an entry is trusted: before any value becomes an Event, ``_checks`` checks
-every field's type and value. Odd entries are misses.
+An entry is used only when its MAC, keyed with a secret only this user can read, verifies:
+so it was written by this code, and a crafted, planted or damaged entry is a miss whatever it
+holds. Edits read entries lazily and also check each value they read (``_checks``).
 """
 
 from __future__ import annotations
@@ -22,29 +23,36 @@ from typing import Any
 from timeline import __version__
 from timeline.dates import PartialDate
 from timeline.errors import WriteError
-from timeline.fileio import atomic_write
+from timeline.fileio import atomic_write, create_temp
 from timeline.model import Event, Registry
-from timeline.store._checks import check_ids, check_rows, registry_of
+from timeline.store._checks import check_ids, registry_of
 from timeline.store._lazy import LazyEvents, events_from_columns
 from timeline.store._load import Store
 from timeline.store._rows import PackedRows
 
+try:  # the C module hashlib itself uses: hashlib's import costs more than a warm start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
-# 6: the rows' ids beside the chunks, which edits decode only as they read them
-CACHE_FORMAT = 6
+# 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed
+CACHE_FORMAT = 7
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
 FileKey = tuple[str, int, int, int]
 
 
-_MAGIC = b"TLC6"
-# magic, payload length (8 bytes), CRC-32 of the payload (4 bytes), length of the source (2
-# bytes), then the source: the path of the store or file the entry is for, readable without the
-# payload so that pruning can find entries of stores that no longer exist.
-_HEADER = len(_MAGIC) + 14
+_MAGIC = b"TLC7"
+# magic, payload length (8 bytes), MAC of the payload (16 bytes: keyed BLAKE2b), length of the
+# source (2 bytes), then the source: the path of the store or file the entry is for, readable
+# without the payload so that pruning can find entries of stores that no longer exist.
+_HEADER = len(_MAGIC) + 26
 MAX_ENTRY_BYTES = 1 << 30
 MAX_SOURCE_BYTES = 4096  # more than any path the system accepts (PATH_MAX)
+KEY_NAME = "key"  # the cache folder's secret: entries are signed with it
+_KEY_BYTES = 32
 
 
 def owned_folder(folder: Path, *, create: bool) -> bool:
@@ -72,22 +80,56 @@ def _open_entry(path: Path) -> int:
     return fd
 
 
+def _key(folder: Path, *, create: bool) -> bytes | None:
+    """The folder's secret key (made, owner-only, when ``create``), or None. Only this user can
+    read it, so an entry whose MAC verifies was written by this code for this user: a crafted,
+    planted or damaged entry is a miss, whatever it holds."""
+    path = folder / KEY_NAME
+    try:
+        fd = _open_entry(path)
+        with os.fdopen(fd, "rb") as handle:
+            key = handle.read(_KEY_BYTES + 1)
+    except FileNotFoundError:
+        if not create:
+            return None
+        fd, temp = create_temp(path)  # written whole, then linked: never seen half made
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(_KEY_BYTES))
+            with contextlib.suppress(FileExistsError):  # another process made it first: use that one
+                os.link(temp, path)
+        finally:
+            os.unlink(temp)
+        return _key(folder, create=False)
+    except (OSError, ValueError):
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
+    return blake2b(payload, key=key, digest_size=16).digest()
+
+
 def read_blob(path: Path) -> Any:
-    """An entry's object: a regular file of this user, bounded, checksummed; OSError or
-    ValueError when it is anything else (a FIFO, a device, a link, damaged, foreign)."""
+    """An entry's object: a regular file of this user, bounded, signed with the folder's key;
+    OSError or ValueError when it is anything else (a FIFO, a device, a link, damaged, foreign,
+    crafted)."""
     if not owned_folder(path.parent, create=False):
         raise ValueError("cache folder not trusted")
+    key = _key(path.parent, create=False)
+    if key is None:
+        raise ValueError("no cache key")
     fd = _open_entry(path)
     with os.fdopen(fd, "rb") as handle:
         blob = handle.read(MAX_ENTRY_BYTES + 1)
     if len(blob) < _HEADER or not blob.startswith(_MAGIC):
         raise ValueError("not a cache entry")
     length = int.from_bytes(blob[4:12], "little")
-    start = _HEADER + int.from_bytes(blob[16:18], "little")
+    start = _HEADER + int.from_bytes(blob[28:30], "little")
     payload = memoryview(blob)[start:]
-    if length != len(payload) or zlib.crc32(payload) != int.from_bytes(blob[12:16], "little"):
-        raise ValueError("damaged cache entry")
-    return marshal.loads(payload)  # noqa: S302 - our own file: owned, private folder, checksummed
+    if length != len(payload) or _mac(key, payload) != blob[12:28]:
+        raise ValueError("damaged or foreign cache entry")
+    return marshal.loads(payload)  # noqa: S302 - signed with this user's own key: written by this code
 
 
 def read_source(path: Path) -> str | None:
@@ -100,27 +142,24 @@ def read_source(path: Path) -> str | None:
         head = handle.read(_HEADER + MAX_SOURCE_BYTES)
     if len(head) < _HEADER or not head.startswith(_MAGIC):
         return None
-    size = int.from_bytes(head[16:18], "little")
+    size = int.from_bytes(head[28:30], "little")
     if size > MAX_SOURCE_BYTES or len(head) < _HEADER + size:
         return None
     return head[_HEADER : _HEADER + size].decode("utf-8", "surrogateescape")
 
 
 def write_blob(folder: Path, path: Path, value: Any, source: str = "") -> None:
-    """Save an entry (private, atomic, not fsynced) for ``source``, the path it is for;
-    failures are ignored (no cache)."""
+    """Save an entry (private, atomic, not fsynced, signed) for ``source``, the path it is
+    for; failures are ignored (no cache)."""
     with contextlib.suppress(OSError, WriteError):
         if not owned_folder(folder, create=True):
             return
+        key = _key(folder, create=True)
+        if key is None:
+            return
         payload = marshal.dumps(value)
         raw = source.encode("utf-8", "surrogateescape")[:MAX_SOURCE_BYTES]
-        header = (
-            _MAGIC
-            + len(payload).to_bytes(8, "little")
-            + zlib.crc32(payload).to_bytes(4, "little")
-            + len(raw).to_bytes(2, "little")
-            + raw
-        )
+        header = _MAGIC + len(payload).to_bytes(8, "little") + _mac(key, payload) + len(raw).to_bytes(2, "little") + raw
         atomic_write(path, header + payload, durable=False)
 
 
@@ -173,33 +212,28 @@ def _pack(store: Store) -> bytes:
 
 
 def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -> tuple[Store, PackedRows]:
-    """The store in a payload, every value checked (ValueError/TypeError when anything is odd).
-    ``lazy``: its events are decoded, checked and built only when read (``LazyEvents``; for
-    edits), after the ids are checked."""
+    """The store in a payload whose entry's MAC verified (written by this code). ``lazy``: for
+    an edit, whose events are decoded, checked value by value (``_checks``, as a second line of
+    defence) and built only when read."""
     if type(data) is not bytes:
         raise ValueError("not a cache payload")
-    companies, joined, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - our own file; values checked
+    companies, joined, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - signed: our own
     registry = registry_of(companies)
-    ids = check_ids(joined)
     rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [])
-    if type(order) is not tuple or not all(type(file_ids) is tuple for file_ids in order):
-        raise ValueError("cache order is not ids")
-    if sum(map(len, order)) != len(rows) or set(chain.from_iterable(order)) != ids:
-        raise ValueError("cache order does not list the events")
     events: Sequence[Event]
     if lazy:
+        ids = check_ids(joined)
+        if sum(map(len, order)) != len(rows) or set(chain.from_iterable(order)) != ids:
+            raise ValueError("cache order does not list the events")
         events = LazyEvents(rows, registry, ids)
     else:
-        _, columns = check_rows(tuple(rows), registry)
-        events = events_from_columns(columns)
+        events = events_from_columns(tuple(zip(*rows, strict=True))) if len(rows) else ()
     return Store(events, registry, files, (), order), rows
 
 
-def unpack_rows(
-    rows: tuple[tuple[Any, ...], ...], registry: Registry, known_ids: Iterable[str] = ()
-) -> tuple[Event, ...]:
-    """Events from packed rows, checked first (``check_rows``)."""
-    return events_from_columns(check_rows(rows, registry, known_ids)[1])
+def unpack_rows(rows: tuple[tuple[Any, ...], ...]) -> tuple[Event, ...]:
+    """Events from the packed rows of a signed entry."""
+    return events_from_columns(tuple(zip(*rows, strict=True))) if rows else ()
 
 
 def _unpack(data: object, files: tuple[Path, ...]) -> Store:

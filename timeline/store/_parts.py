@@ -111,11 +111,10 @@ def _merge(contents: list[tuple[Path, bytes]], parts: dict[int, tuple[Any, ...]]
         sort_keys: list[Any] = []
         order: list[tuple[str, ...]] = []
         by_id = {e.id: e for e in fresh.events}
-        every_id = outside | by_id.keys()
         for number in range(len(contents)):
             if number in parts:
                 _, part_rows, keys, ids, _ = parts[number]
-                events.extend(unpack_rows(part_rows, fresh.registry, every_id))
+                events.extend(unpack_rows(part_rows))
                 rows.extend(part_rows)
                 sort_keys.extend(keys)
                 order.append(ids)
