@@ -227,7 +227,8 @@ def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -
             raise ValueError("cache order does not list the events")
         events = LazyEvents(rows, registry, ids)
     else:
-        events = events_from_columns(tuple(zip(*rows, strict=True))) if len(rows) else ()
+        every = rows.all_rows()
+        events = events_from_columns(tuple(zip(*every, strict=True))) if every else ()
     return Store(events, registry, files, (), order), rows
 
 
