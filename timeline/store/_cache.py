@@ -3,9 +3,10 @@
 An entry is keyed by the store's resolved path and is used only while every file's size,
 modification time (ns) and CRC-32 of its bytes match, so an edit that keeps size and mtime is
 still seen. Entries are written atomically into a private folder (0700, this user's, not
-writable by others) with a checksum of their payload; an entry that is not a regular file of
-this user, too large, corrupt, truncated or of another version is ignored, and a cache folder
-that cannot be written (or trusted) just means no cache.
+writable by others), signed with the folder's key (see ``_entry``); an entry that is not a
+regular file of this user, too large, unsigned, damaged or of another version is a miss and is
+removed, and a cache folder that cannot be written (or trusted) just means no cache. After a
+write the folder is pruned (``_prune``).
 """
 
 from __future__ import annotations
