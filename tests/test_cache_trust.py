@@ -113,13 +113,13 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
     survive being written and read back (ends of chunks and of the whole included)."""
     from timeline.store._rows import PackedRows
 
-    model = [(n,) for n in range(size)]
+    model = [(f"row-{n}",) for n in range(size)]
     rows = PackedRows.from_rows(tuple(model))
     for insert, number in ops:
         if insert:
             at = number % (len(model) + 1)
-            model.insert(at, (-at,))
-            rows.insert(at, (-at,))
+            model.insert(at, (f"new-{len(model)}",))
+            rows.insert(at, model[at])
         elif model:
             at = number % len(model)
             del model[at]
