@@ -709,7 +709,7 @@ def test_old_revisions_are_cached_by_blob_id(repo: Repo, tmp_path: Path) -> None
 
 
 def test_only_the_newest_revision_entries_are_kept(repo: Repo, tmp_path: Path) -> None:
-    from timeline.store._cache import CONTENT_ENTRIES_KEPT
+    from timeline.store._prune import CONTENT_ENTRIES_KEPT
 
     for day in range(1, CONTENT_ENTRIES_KEPT + 4):
         repo.commit(f"2026-10-{day:02d}", {"events.yaml": store(SHIPS, WRONG.replace("2024", str(2000 + day)))})

@@ -15,9 +15,9 @@ import contextlib
 import gc
 import os
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from timeline.errors import Finding
 from timeline.store._entry import (
@@ -72,44 +72,43 @@ def _read_all(files: list[Path]) -> list[tuple[Path, bytes, FileKey]] | None:
 
 
 _ODD = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)  # what reading odd bytes raises
+T = TypeVar("T")
 
 
-def _read_entry(entry: Path) -> tuple[Any, ...] | None:
-    """An entry's fields, or None: missing (a miss) or odd (a miss, and removed)."""
+def _use_entry(entry: Path, fresh: Callable[[Any], bool], build: Callable[[Any], T]) -> T | None:
+    """What ``build`` makes of an entry's payload when ``fresh`` accepts its key, or None:
+    missing or stale (a miss), or odd (a miss, and the entry is removed). What is built lives
+    until the process ends, so the collector is kept from walking it (a tenth of a warm start
+    at 100,000 events); a used entry is marked recently used, so pruning takes it last."""
     try:
         fields = read_blob(entry)
-        if type(fields) is tuple and len(fields) >= 3 and fields[0] == _TAG:
-            return fields
-    except FileNotFoundError:
-        return None
-    except _ODD:
-        pass
-    discard(entry)
-    return None
-
-
-def read(folder: Path, store_path: Path) -> Store | None:
-    """The cached store, or None if there is no valid entry for the store as it is now."""
-    entry = _entry(folder, store_path)
-    fields = _read_entry(entry)
-    if fields is None or len(fields) != 3:
-        return None
-    try:
-        files = store_files(store_path)
-        current = _read_all(files)
-        if current is None or fields[1] != tuple(key for _, _, key in current):
+        if type(fields) is not tuple or len(fields) != 3 or fields[0] != _TAG:
+            raise ValueError("not an entry of this version")
+        if not fresh(fields[1]):
             return None  # stale: the next write replaces it
         with gc_paused():
-            store = _unpack(fields[2], tuple(files))
-            # The store lives until the process ends: keep the collector from walking its
-            # hundred thousand tuples once it is switched on again (a tenth of a warm start).
+            value = build(fields[2])
             gc.freeze()
+    except FileNotFoundError:
+        return None
     except _ODD:
         discard(entry)
         return None
     with contextlib.suppress(OSError):
-        os.utime(entry)  # recently used: pruned last
-    return store
+        os.utime(entry)
+    return value
+
+
+def read(folder: Path, store_path: Path) -> Store | None:
+    """The cached store, or None if there is no valid entry for the store as it is now."""
+    files: list[Path] = []
+
+    def fresh(keys: Any) -> bool:
+        files.extend(store_files(store_path))
+        current = _read_all(files)
+        return current is not None and keys == tuple(key for _, _, key in current)
+
+    return _use_entry(_entry(folder, store_path), fresh, lambda data: _unpack(data, tuple(files)))
 
 
 def forget(folder: Path, store_path: Path) -> None:
@@ -123,18 +122,7 @@ def read_matching(
     """The cached store (and its packed rows, so an edit can write the next entry without
     packing every event again) if its entry was made for exactly these file keys (an edit has
     just read the files and computed them), else None."""
-    entry = _entry(folder, store_path)
-    fields = _read_entry(entry)
-    if fields is None or len(fields) != 3 or fields[1] != keys:
-        return None
-    try:
-        with gc_paused():
-            store, rows = read_payload(fields[2], files, lazy=True)
-            gc.freeze()
-            return store, rows
-    except _ODD:
-        discard(entry)
-        return None
+    return _use_entry(_entry(folder, store_path), keys.__eq__, lambda data: read_payload(data, files, lazy=True))
 
 
 def write(
@@ -193,9 +181,8 @@ def load_cached(store_path: Path, folder: Path | None) -> Store:
 
 
 # --- content-addressed entries: a store known by the ids of its bytes (e.g. git blob ids) ----
-# Such a key names the bytes themselves, so an entry can never be stale; only the newest few
-# are kept, since every old revision read would otherwise add one.
-CONTENT_ENTRIES_KEPT = 8
+# Such a key names the bytes themselves, so an entry can never be stale; pruning keeps only
+# the newest few (``_prune.CONTENT_ENTRIES_KEPT``), since every old revision read adds one.
 
 
 def _content_entry(folder: Path, key: str) -> Path:
@@ -205,27 +192,11 @@ def _content_entry(folder: Path, key: str) -> Path:
 
 def read_content(folder: Path, key: str, files: tuple[Path, ...] = ()) -> Store | None:
     """The store cached under ``key``, or None (no entry, or a damaged or foreign one)."""
-    entry = _content_entry(folder, key)
-    fields = _read_entry(entry)
-    if fields is None or len(fields) != 3 or fields[1] != key:
-        return None
-    try:
-        with gc_paused():
-            store = _unpack(fields[2], files)
-    except _ODD:
-        discard(entry)
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(entry)  # recently used: pruned last
-    return store
+    return _use_entry(_content_entry(folder, key), key.__eq__, lambda data: _unpack(data, files))
 
 
 def write_content(folder: Path, key: str, store: Store) -> None:
     """Save ``store`` under ``key`` and drop all but the newest few such entries."""
     entry = _content_entry(folder, key)
     write_blob(folder, entry, (_TAG, key, _pack(store)))
-    with contextlib.suppress(OSError):
-        entries = sorted(folder.glob("*.content"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for stale in entries[CONTENT_ENTRIES_KEPT:]:
-            stale.unlink(missing_ok=True)
     prune(folder, {entry.name})

@@ -122,12 +122,9 @@ def read_blob(path: Path) -> Any:
     fd = _open_entry(path)
     with os.fdopen(fd, "rb") as handle:
         blob = handle.read(MAX_ENTRY_BYTES + 1)
-    if len(blob) < _HEADER or not blob.startswith(_MAGIC):
-        raise ValueError("not a cache entry")
-    length = int.from_bytes(blob[4:12], "little")
-    start = _HEADER + int.from_bytes(blob[28:30], "little")
-    payload = memoryview(blob)[start:]
-    if length != len(payload) or _mac(key, payload) != blob[12:28]:
+    length, mac, source = _header(blob)
+    payload = memoryview(blob)[source.stop :]
+    if length != len(payload) or _mac(key, payload) != mac:
         raise ValueError("damaged or foreign cache entry")
     return marshal.loads(payload)  # noqa: S302 - signed with this user's own key: written by this code
 
@@ -140,12 +137,21 @@ def read_source(path: Path) -> str | None:
         return None
     with os.fdopen(fd, "rb") as handle:
         head = handle.read(_HEADER + MAX_SOURCE_BYTES)
-    if len(head) < _HEADER or not head.startswith(_MAGIC):
+    try:
+        _, _, source = _header(head)
+    except ValueError:
         return None
-    size = int.from_bytes(head[28:30], "little")
-    if size > MAX_SOURCE_BYTES or len(head) < _HEADER + size:
-        return None
-    return head[_HEADER : _HEADER + size].decode("utf-8", "surrogateescape")
+    return head[source].decode("utf-8", "surrogateescape")
+
+
+def _header(blob: bytes) -> tuple[int, bytes, slice]:
+    """An entry's payload length, MAC and where its source is; ValueError when it has none."""
+    if len(blob) < _HEADER or not blob.startswith(_MAGIC):
+        raise ValueError("not a cache entry")
+    size = int.from_bytes(blob[28:30], "little")
+    if size > MAX_SOURCE_BYTES or len(blob) < _HEADER + size:
+        raise ValueError("not a cache entry")
+    return int.from_bytes(blob[4:12], "little"), blob[12:28], slice(_HEADER, _HEADER + size)
 
 
 def write_blob(folder: Path, path: Path, value: Any, source: str = "") -> None:

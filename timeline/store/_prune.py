@@ -1,5 +1,6 @@
-"""Keeping the cache folder small: entries for stores that no longer exist, odd files and the
-least recently used entries beyond a size budget are removed.
+"""Keeping the cache folder small: entries for stores that no longer exist, odd files, all but
+the newest few entries of old revisions, and the least recently used entries beyond a size
+budget are removed.
 
 Pruning runs after the cache writes an entry (a miss or an edit), never on a warm read. An
 entry's header names the store (or folder-store file) it is for, so finding the entries of
@@ -17,6 +18,7 @@ from pathlib import Path
 from timeline.store._entry import owned_folder, read_source
 
 BUDGET_BYTES = 64 << 20  # besides the entries of the store in use, however large they are
+CONTENT_ENTRIES_KEPT = 8  # entries of old revisions (git blobs): the newest few
 SUFFIXES = (".store", ".part", ".content")
 _TEMP_AGE_NS = 3600 * 10**9  # a temporary file this old was left by a killed writer
 
@@ -50,6 +52,13 @@ def prune(folder: Path, keep: set[str]) -> int:
             elif not temp:
                 continue  # not ours to judge (a file someone put here that is no entry name)
             os.unlink(folder / name)
+            removed += 1
+    revisions = sorted((e for e in entries if e[2].endswith(".content")), reverse=True)  # newest first
+    room = max(CONTENT_ENTRIES_KEPT - sum(name.endswith(".content") for name in keep), 0)
+    for old in revisions[room:]:
+        entries.remove(old)
+        with contextlib.suppress(OSError):
+            os.unlink(folder / old[2])
             removed += 1
     total = sum(size for _, size, _ in entries)
     for _, size, name in sorted(entries):  # oldest first
