@@ -107,8 +107,10 @@ def check_rows(rows: Sequence[Any], registry: Registry, known_ids: Iterable[str]
         return set(), ((),) * (_ARITY + 1)
     columns: Columns = tuple(zip(*rows, strict=True))
     ids, starts, ends, titles, companies, kinds, tags, summaries, sources, related, imported = columns
-    id_set = set(ids)
-    if not _types(ids, {str}) or len(id_set) != len(ids) or not _all_match(_IDS, ids):
+    if not _types(ids, {str}):
+        raise ValueError("cache ids are not ids")
+    id_set = check_ids("\n".join(ids))
+    if len(id_set) != len(ids):  # one empty id joins to "", which check_ids reads as none
         raise ValueError("cache ids are not ids")
     bounds = set(ends)
     bounds.discard(None)
