@@ -17,7 +17,7 @@ from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
 from timeline.store._entry import pack_rows
-from timeline.store._lazy import LazyEvents, event_ids, events_linking
+from timeline.store._lazy import LazyEvents
 from timeline.store._parse import Walker, parse_event
 from timeline.store._rows import PackedRows
 from timeline.store._yaml import compose
@@ -33,6 +33,9 @@ def validate_fast(snapshot: Snapshot, change: Change[R], texts: dict[int, str]) 
 
 def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     store = snapshot.store
+    events = store.events  # a cached snapshot's (LazyEvents: built only as they are read)
+    if not isinstance(events, LazyEvents) or snapshot.rows is None or len(snapshot.rows) != len(events):
+        return None
     if any(op.action == "text" for op in change.ops) or len(snapshot.files) != len(store.order):
         return None  # a new file: let the full validation read the folder's conventions
     order = [list(ids) for ids in store.order]
@@ -65,8 +68,7 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
             ids[op.index] = event.id
         else:
             ids.insert(op.index, event.id)
-    known = event_ids(store.events)
-    remaining = known - removed
+    remaining = events.ids - removed
     new_ids = [e.id for e in added]
     if len(set(new_ids)) != len(new_ids) or any(i in remaining for i in new_ids):
         return None
@@ -74,29 +76,13 @@ def _fast(snapshot: Snapshot, change: Change[R]) -> Store | None:
     if any(r not in every for e in added for r in e.related):
         return None
     gone = removed - set(new_ids)
-    if gone and any(e.id not in removed for g in gone for e in events_linking(store.events, g)):
+    if gone and any(e.id not in removed for g in gone for e in events.linking(g)):
         return None
+    rows = snapshot.rows.copy()
+    _apply_to_rows(events, rows, removed, added)
+    snapshot.new_rows = rows  # the next cache entry, without packing every event again
     files = tuple(s.path for s in snapshot.files)
-    new_order = tuple(tuple(i) for i in order)
-    rows = snapshot.rows.copy() if snapshot.rows is not None else None
-    if isinstance(store.events, LazyEvents) and rows is not None and len(rows) == len(store.events):
-        _apply_to_rows(store.events, rows, removed, added)
-        snapshot.new_rows = rows
-        return Store(LazyEvents(rows, registry, every), registry, files, (), new_order)
-    events = list(store.events)
-    packed = rows if rows is not None and len(rows) == len(events) else None
-    if removed:
-        for index in sorted((i for i, e in enumerate(events) if e.id in removed), reverse=True):
-            del events[index]
-            if packed is not None:
-                del packed[index]
-    for event in added:
-        index = bisect.bisect_right(events, sort_key(event.date, event.id), key=lambda e: sort_key(e.date, e.id))
-        events.insert(index, event)
-        if packed is not None:
-            packed.insert(index, pack_rows((event,))[0])
-    snapshot.new_rows = packed  # the next cache entry, without packing every event again
-    return Store(tuple(events), registry, files, (), new_order)
+    return Store(LazyEvents(rows, registry, every), registry, files, (), tuple(tuple(i) for i in order))
 
 
 def _apply_to_rows(events: LazyEvents, rows: PackedRows, removed: set[str], added: list[Event]) -> None:
