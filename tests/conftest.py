@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,6 +102,25 @@ def run(cache_mode: str) -> Runner:
         return result
 
     return invoke
+
+
+def cache_folder(tmp_path: Path) -> Path:
+    """The command's cache folder under a test's own XDG_CACHE_HOME (see ``isolated``)."""
+    return tmp_path / "cache" / "timeline"
+
+
+def store_entry(tmp_path: Path) -> Path:
+    """The one whole-store entry in a test's cache folder."""
+    (entry,) = cache_folder(tmp_path).glob("*.store")
+    return entry
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the sample store that a test may change, and its cache entry with it."""
+    path = tmp_path / "store.yaml"
+    shutil.copy(DATA / "sample.yaml", path)
+    return path
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from timeline.store import _cache as cache
 from timeline.store import _entry, _prune, load
 
-from conftest import DATA, Runner
+from conftest import DATA, Runner, cache_folder, store_entry
 
 pytestmark = pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
 
@@ -25,19 +25,8 @@ Row = list[Any]
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "store.yaml"
-    shutil.copy(DATA / "sample.yaml", path)
-    return path
-
-
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "cache" / "timeline"
-
-
-def the_entry(tmp_path: Path) -> Path:
-    (entry,) = folder(tmp_path).glob("*.store")
-    return entry
+def store(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def sign(entry: Path, value: Any, *, by: str) -> None:
@@ -118,15 +107,15 @@ CRAFTED = {
 def test_a_crafted_entry_is_a_miss_and_is_replaced(run: Runner, store: Path, tmp_path: Path, name: str) -> None:
     expected = run("-f", str(store), "list", "--view", "compact")
     html = run("-f", str(store), "export", "-F", "html")
-    entry = the_entry(tmp_path)
+    entry = store_entry(tmp_path)
     rewrite_entry(entry, CRAFTED[name])
-    assert cache.read(folder(tmp_path), store) is None
+    assert cache.read(cache_folder(tmp_path), store) is None
     assert not entry.exists(), "an odd entry is removed"
     result = run("-f", str(store), "list", "--view", "compact")
     assert (result.exit_code, result.stdout, result.stderr) == (0, expected.stdout, expected.stderr)
     assert "2026-13-40" not in result.stdout and "Traceback" not in result.stderr
-    assert cache.read(folder(tmp_path), store) == load(store), "the next run wrote a good entry"
-    rewrite_entry(the_entry(tmp_path), CRAFTED[name])
+    assert cache.read(cache_folder(tmp_path), store) == load(store), "the next run wrote a good entry"
+    rewrite_entry(store_entry(tmp_path), CRAFTED[name])
     again = run("-f", str(store), "export", "-F", "html")
     assert (again.exit_code, again.stdout) == (0, html.stdout)
     assert "javascript:" not in again.stdout
@@ -153,7 +142,7 @@ def test_a_crafted_entry_does_not_reach_an_edit(
     assert run("-f", str(store), "list").exit_code == 0
     expected_ids = {e.id for e in load(store).events}
     target = sorted(expected_ids)[-1]
-    rewrite_entry(the_entry(tmp_path), crafted, by=by)
+    rewrite_entry(store_entry(tmp_path), crafted, by=by)
     args = {
         "add": ["add", "--date", "2026-06-01", "--title", "After a crafted entry", "-c", "Example Corp", "-k", "other"],
         "edit": ["edit", target, "--set", "title=Edited after a crafted entry"],
@@ -171,7 +160,7 @@ def test_a_crafted_entry_does_not_reach_an_edit(
     else:
         assert {e.id for e in after.events} == expected_ids - {target}
     if by == "attacker":  # a user's own key signs what the user wrote: only foreign entries are refused
-        served = cache.read(folder(tmp_path), store)
+        served = cache.read(cache_folder(tmp_path), store)
         assert served is None or served == after, "a crafted row is never served"
         listed = run("-f", str(store), "list", "--view", "compact")
         assert listed.exit_code == 0 and "2026-13" not in listed.stdout
@@ -180,9 +169,9 @@ def test_a_crafted_entry_does_not_reach_an_edit(
 def test_a_well_formed_entry_is_still_served(run: Runner, store: Path, tmp_path: Path) -> None:
     """The key does not turn every entry into a miss: one the user's key signs is used."""
     assert run("-f", str(store), "list").exit_code == 0
-    entry = the_entry(tmp_path)
+    entry = store_entry(tmp_path)
     rewrite_entry(entry, lambda rows, companies: None, by="user")
-    assert cache.read(folder(tmp_path), store) == load(store)
+    assert cache.read(cache_folder(tmp_path), store) == load(store)
     assert entry.exists()
 
 
@@ -190,10 +179,10 @@ def test_a_planted_entry_of_another_user_is_not_served(run: Runner, store: Path,
     if os.getuid() != 0:
         pytest.skip("giving a file to another user needs root")
     assert run("-f", str(store), "list").exit_code == 0
-    entry = the_entry(tmp_path)
+    entry = store_entry(tmp_path)
     rewrite_entry(entry, set_field(3, "Planted title"), by="user")
     os.chown(entry, 65534, 65534)
-    assert cache.read(folder(tmp_path), store) is None
+    assert cache.read(cache_folder(tmp_path), store) is None
     result = run("-f", str(store), "list")
     assert result.exit_code == 0 and "Planted title" not in result.stdout
 
@@ -205,7 +194,7 @@ def make_store(tmp_path: Path, name: str) -> Path:
 
 
 def entries(tmp_path: Path) -> dict[str | None, Path]:
-    return {_entry.read_source(p): p for p in folder(tmp_path).iterdir() if p.name.endswith(_prune.SUFFIXES)}
+    return {_entry.read_source(p): p for p in cache_folder(tmp_path).iterdir() if p.name.endswith(_prune.SUFFIXES)}
 
 
 def test_entries_of_stores_that_no_longer_exist_are_removed(run: Runner, tmp_path: Path) -> None:
@@ -221,12 +210,12 @@ def test_entries_of_stores_that_no_longer_exist_are_removed(run: Runner, tmp_pat
 
 def test_old_format_entries_and_stale_temporary_files_are_removed(run: Runner, store: Path, tmp_path: Path) -> None:
     assert run("-f", str(store), "list").exit_code == 0
-    old = folder(tmp_path) / "0123456789abcdef.store"
+    old = cache_folder(tmp_path) / "0123456789abcdef.store"
     old.write_bytes(b"TLC3" + bytes(12) + b"payload of an older version")
-    stale = folder(tmp_path) / ".0123456789abcdef.store.99999-abc.tmp"
+    stale = cache_folder(tmp_path) / ".0123456789abcdef.store.99999-abc.tmp"
     stale.write_bytes(b"half an entry")
     os.utime(stale, (1, 1))
-    fresh_temp = folder(tmp_path) / ".0123456789abcdef.store.99998-abc.tmp"
+    fresh_temp = cache_folder(tmp_path) / ".0123456789abcdef.store.99998-abc.tmp"
     fresh_temp.write_bytes(b"being written now")
     store.write_text(store.read_text() + "# edited\n")
     assert run("-f", str(store), "list").exit_code == 0
@@ -266,9 +255,9 @@ def test_a_folder_stores_own_entries_are_kept_over_the_budget(
     assert run("-f", str(store), "list").exit_code == 0
     (store / "b.yaml").write_text("version: 1\ncompanies: []\nevents: []\n# edited\n")
     assert run("-f", str(store), "list").exit_code == 0
-    names = {p.suffix for p in folder(tmp_path).iterdir() if not p.name.startswith(".") and p.name != "key"}
+    names = {p.suffix for p in cache_folder(tmp_path).iterdir() if not p.name.startswith(".") and p.name != "key"}
     assert names == {".store", ".part"}
-    assert len(list(folder(tmp_path).glob("*.part"))) == 2
+    assert len(list(cache_folder(tmp_path).glob("*.part"))) == 2
 
 
 def swap_first_two_in_order(entry: Path) -> None:
@@ -288,7 +277,7 @@ def test_an_order_that_does_not_describe_the_file_never_edits_the_wrong_event(
     still changes only the event it names, because it checks the block it found."""
     assert run("-f", str(store), "list").exit_code == 0
     first, second = load(store).order[0][:2]
-    swap_first_two_in_order(the_entry(tmp_path))
+    swap_first_two_in_order(store_entry(tmp_path))
     args = ["edit", first, "--set", "title=Renamed here"] if command == "edit" else ["rm", first, "--unlink"]
     result = run("-f", str(store), *args)
     assert result.exit_code == 0, result.stderr
@@ -335,5 +324,5 @@ def test_every_entry_this_code_writes_passes_the_value_checks(run: Runner, store
     for step in steps:
         result = run("-f", str(store), *step)
         assert result.exit_code == 0, (step, result.stderr)
-        assert_entry_passes_the_checks(the_entry(tmp_path))
-        assert cache.read(folder(tmp_path), store) == load(store), step
+        assert_entry_passes_the_checks(store_entry(tmp_path))
+        assert cache.read(cache_folder(tmp_path), store) == load(store), step

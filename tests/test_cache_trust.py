@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import stat
 from pathlib import Path
 
@@ -19,23 +18,12 @@ from timeline.store._checks import _urls_ok
 from timeline.store._entry import _MAGIC
 from timeline.store._parse import _URL_RE
 
-from conftest import DATA, Runner
+from conftest import Runner, cache_folder, store_entry
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "store.yaml"
-    shutil.copy(DATA / "sample.yaml", path)
-    return path
-
-
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "cache" / "timeline"
-
-
-def the_entry(tmp_path: Path) -> Path:
-    (entry,) = folder(tmp_path).glob("*.store")
-    return entry
+def store(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def test_a_relative_xdg_cache_home_is_ignored(isolated: Path) -> None:
@@ -47,15 +35,15 @@ def test_a_relative_xdg_cache_home_is_ignored(isolated: Path) -> None:
 @pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
 def test_the_cache_folder_is_private(run: Runner, store: Path, tmp_path: Path) -> None:
     assert run("-f", str(store), "list").exit_code == 0
-    assert stat.S_IMODE(folder(tmp_path).stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache_folder(tmp_path).stat().st_mode) == 0o700
 
 
 @pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
 def test_a_folder_others_can_write_to_is_not_used(run: Runner, store: Path, tmp_path: Path) -> None:
     assert run("-f", str(store), "list").exit_code == 0
-    assert cache.read(folder(tmp_path), store) == load(store)
-    os.chmod(folder(tmp_path), 0o777)  # noqa: S103 - the hostile case under test
-    assert cache.read(folder(tmp_path), store) is None
+    assert cache.read(cache_folder(tmp_path), store) == load(store)
+    os.chmod(cache_folder(tmp_path), 0o777)  # noqa: S103 - the hostile case under test
+    assert cache.read(cache_folder(tmp_path), store) is None
     assert run("-f", str(store), "list").exit_code == 0
 
 
@@ -63,7 +51,7 @@ def test_a_folder_others_can_write_to_is_not_used(run: Runner, store: Path, tmp_
 @pytest.mark.parametrize("kind", ["fifo", "link-to-dev-zero", "tiny", "huge-length"])
 def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path: Path, kind: str) -> None:
     expected = run("-f", str(store), "list", "--view", "compact").stdout
-    entry = the_entry(tmp_path)
+    entry = store_entry(tmp_path)
     entry.unlink()
     if kind == "fifo":
         os.mkfifo(entry)
@@ -73,7 +61,7 @@ def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path:
         entry.write_bytes(b"\xdb\xff\xff\xff\x7f")
     else:
         entry.write_bytes(_MAGIC + (1 << 40).to_bytes(8, "little") + bytes(4) + bytes(2) + b"x" * 10)
-    assert cache.read(folder(tmp_path), store) is None
+    assert cache.read(cache_folder(tmp_path), store) is None
     result = run("-f", str(store), "list", "--view", "compact")
     assert (result.exit_code, result.stdout) == (0, expected)
 
@@ -81,7 +69,7 @@ def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path:
 @pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
 def test_bit_flips_are_never_served(run: Runner, store: Path, tmp_path: Path) -> None:
     assert run("-f", str(store), "list").exit_code == 0
-    entry = the_entry(tmp_path)
+    entry = store_entry(tmp_path)
     good = entry.read_bytes()
     truth = load(store)
     rng = random.Random(60)  # noqa: S311 - reproducible damage, not secrets
@@ -92,7 +80,7 @@ def test_bit_flips_are_never_served(run: Runner, store: Path, tmp_path: Path) ->
             at = rng.randrange(len(damaged))
             damaged[at] ^= 1 << rng.randrange(8)
         entry.write_bytes(bytes(damaged))
-        found = cache.read(folder(tmp_path), store)
+        found = cache.read(cache_folder(tmp_path), store)
         if found is not None and (found.events, found.registry) != (truth.events, truth.registry):
             served_wrong += 1
     assert served_wrong == 0
