@@ -1,20 +1,19 @@
-"""A folder store's cache keeps one entry per file: after one file is edited by hand, only that
+"""A folder store's cache entry records each file: after one file is edited by hand, only that
 file is read again, and the result is exactly what loading the whole folder gives."""
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
 
 from timeline.errors import StoreError
-from timeline.store import load
-from timeline.store._cache import load_cached
-from timeline.store._entry import _file_key
-from timeline.store._load import read_files
-from timeline.store._parts import load_parts
+from timeline.store import _rows, load
+from timeline.store._cache import _load_cached
+from timeline.store._entry import pack_rows, read_blob
 
-from conftest import Runner
+from conftest import Runner, invoke_main
 
 HEAD = "version: 1\ncompanies:\n  - name: Acme\n    aliases: [AC]\n  - name: Beta\nevents:\n"
 
@@ -36,33 +35,88 @@ def folder(tmp_path: Path) -> Path:
     return path
 
 
-def whole_entries(cache: Path) -> list[Path]:
-    return sorted(cache.glob("*.store"))
-
-
 def edit_by_hand(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
 
 
+def same_as_loading_it_all(store: object, folder: Path) -> None:
+    whole = load(folder)
+    assert store == whole
+    assert store.order == whole.order  # type: ignore[attr-defined]
+    assert store.files == whole.files  # type: ignore[attr-defined]
+
+
 def test_after_one_file_changes_only_it_is_read_again(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache-folder"
-    assert load_cached(folder, cache) == load(folder)
-    assert len(sorted(cache.glob("*.part"))) == 3
+    assert _load_cached(folder, cache) == (load(folder), None)  # cold: every file parsed
     edit_by_hand(folder / "b.yaml", "title: Event 7", "title: Event seven")
-    contents = read_files(folder, [])
-    keys = tuple(_file_key(path, data) for path, data in contents)
-    partial = load_parts(cache, contents, keys)
-    assert partial is not None
-    assert partial.reparsed == {1}  # b.yaml alone
-    assert partial.store == load(folder)
-    assert partial.store.order == load(folder).order
-    # through the cache as a command uses it, and warm again afterwards
-    for entry in whole_entries(cache):
-        entry.unlink()
-    assert load_cached(folder, cache) == load(folder)
-    assert load_cached(folder, cache) == load(folder)
+    store, parsed = _load_cached(folder, cache)
+    assert parsed == {1}  # b.yaml alone
+    same_as_loading_it_all(store, folder)
+    assert "Event seven" in {e.title for e in store.events}
+    assert _load_cached(folder, cache) == (store, set())  # warm again afterwards
+
+
+def test_files_added_and_removed_are_read_alone(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache-folder"
+    _load_cached(folder, cache)
+    (folder / "d.yaml").write_text("version: 1\ncompanies: []\nevents:\n" + event(20, related="e001"))
+    store, parsed = _load_cached(folder, cache)
+    assert parsed == {3}
+    same_as_loading_it_all(store, folder)
+    (folder / "b.yaml").unlink()  # c.yaml's e014 relates to e006, which was in b.yaml
+    with pytest.raises(StoreError, match="related to unknown id 'e006'"):
+        _load_cached(folder, cache)
+    edit_by_hand(folder / "c.yaml", "    related: [e006]\n", "")
+    store, parsed = _load_cached(folder, cache)
+    same_as_loading_it_all(store, folder)
+    assert {e.id for e in store.events} == {f"e{n:03d}" for n in [*range(5), *range(10, 15), 20]}
+
+
+def test_a_file_changed_after_an_edit_command_is_read_alone(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache" / "timeline"  # the command's own cache (conftest's XDG_CACHE_HOME)
+    assert invoke_main(["-f", str(folder), "list"]).exit_code == 0
+    assert invoke_main(["-f", str(folder), "edit", "e002", "--set", "title=Edited by command"]).exit_code == 0
+    edit_by_hand(folder / "c.yaml", "title: Event 12", "title: Event twelve")
+    store, parsed = _load_cached(folder, cache)
+    assert parsed == {2}  # the entry the edit wrote serves a.yaml and b.yaml
+    same_as_loading_it_all(store, folder)
+    assert {"Edited by command", "Event twelve"} <= {e.title for e in store.events}
+
+
+def test_after_one_file_changes_the_entry_holds_what_a_full_load_gives_chunk_by_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_rows, "CHUNK_ROWS", 4)
+    folder = tmp_path / "years"
+    folder.mkdir()
+    for year in range(2020, 2025):  # each file's events are together in date order
+        events = "".join(
+            f"  - id: y{year}-{n}\n    date: {year}-0{n + 1}-01\n    title: T {year} {n}\n"
+            "    companies: [Acme]\n    kind: other\n"
+            for n in range(8)
+        )
+        head = "version: 1\ncompanies:\n  - name: Acme\n" if year == 2020 else "version: 1\ncompanies: []\n"
+        (folder / f"{year}.yaml").write_text(head + "events:\n" + events)
+    cache = tmp_path / "cache-folder"
+    _load_cached(folder, cache)
+
+    def chunks() -> list[tuple[tuple[object, ...], ...]]:
+        (entry,) = cache.glob("*.store")
+        _, _, data = read_blob(entry)
+        return [marshal.loads(blob) for blob in marshal.loads(data)[3]]  # noqa: S302 - the test's own entry
+
+    before = chunks()
+    edit_by_hand(folder / "2022.yaml", "title: T 2022 3", "title: T 2022 three")
+    store, parsed = _load_cached(folder, cache)
+    assert parsed == {2}
+    same_as_loading_it_all(store, folder)
+    after = chunks()
+    assert [row for chunk in after for row in chunk] == list(pack_rows(load(folder).events))
+    assert len(before) == len(after) == 10
+    assert [a == b for a, b in zip(before, after, strict=True)] == [True] * 4 + [False] + [True] * 5
 
 
 @pytest.mark.parametrize(

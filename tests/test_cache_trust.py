@@ -116,3 +116,30 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
     assert list(rows) == model
     assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids))) == model
     assert rows.ids == [row[0] for row in model]
+
+
+@given(
+    st.integers(0, 3000),
+    st.sets(st.integers(0, 3000), max_size=300),
+    st.lists(st.integers(0, 3000), max_size=300),
+)
+def test_merged_rows_are_the_rows_kept_with_the_new_ones_in_place(size: int, drop: set[int], places: list[int]) -> None:
+    """After some files of a folder store change, their old rows go and their new rows go in
+    between the rows kept: the chunks (read back from their bytes, as the next command reads
+    them) hold exactly what a plain list would, and stay within the chunk size."""
+    from timeline.store._rows import CHUNK_ROWS, PackedRows
+
+    old = [(f"row-{n}",) for n in range(size)]
+    packed = PackedRows.from_rows(tuple(old))
+    rows = PackedRows.from_entry(packed.blobs(), packed.lengths(), [row[0] for row in old])
+    dropped = {f"row-{n}" for n in drop}
+    kept = [row for row in old if row[0] not in dropped]
+    inserts = [(p % (len(kept) + 1), (f"new-{i}",)) for i, p in enumerate(sorted(places))]
+    inserts.sort(key=lambda item: item[0])
+    expected = list(kept)
+    for shift, (place, row) in enumerate(inserts):
+        expected.insert(place + shift, row)
+    merged = rows.merged(dropped, inserts)
+    assert merged.ids == [row[0] for row in expected]
+    assert list(PackedRows.from_entry(merged.blobs(), merged.lengths(), list(merged.ids))) == expected
+    assert all(0 < n < 2 * CHUNK_ROWS for n in merged.lengths())

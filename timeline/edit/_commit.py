@@ -387,8 +387,10 @@ def _plan_and_write(
 def _write_cache(folder: Path, store_path: Path, store: Store, snapshot: Snapshot, written: set[int]) -> None:
     """The entry for the files as they now are, so the next command is warm."""
     from timeline.store import _cache
+    from timeline.store._parts import company_texts
 
     keys = []
+    contents = []
     by_path = {str(s.real): s for s in snapshot.files}
     try:
         for path in store_files(store_path):
@@ -397,9 +399,11 @@ def _write_cache(folder: Path, store_path: Path, store: Store, snapshot: Snapsho
                 return
             stat = os.stat(state.real)
             keys.append((str(state.real), stat.st_size, stat.st_mtime_ns, zlib.crc32(state.data)))
+            contents.append(state.data)
     except OSError:
         return
-    _cache.write(folder, store_path, store, tuple(keys), snapshot.new_rows)
+    texts = company_texts(contents)
+    _cache.write(folder, store_path, store, tuple(keys), snapshot.new_rows, texts)
 
 
 def event_block(state: FileState, index: int) -> list[str]:

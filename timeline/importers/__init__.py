@@ -47,6 +47,7 @@ def run_import(
     from timeline.store import _cache as cache_module
     from timeline.store import _entry as entry_format
     from timeline.store import read_text
+    from timeline.store._parts import company_texts
 
     with locked(store_path):
         original, text = (b"", "") if store_path.is_dir() else read_text(store_path)
@@ -65,5 +66,6 @@ def run_import(
         if cache is not None:
             with contextlib.suppress(OSError):
                 keys = tuple(entry_format._file_key(f, data) for f, data in files)
-                cache_module.write(cache, store_path, new_store, keys)
+                texts = company_texts([data for _, data in files])
+                cache_module.write(cache, store_path, new_store, keys, texts=texts)
     return plan, True

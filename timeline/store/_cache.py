@@ -17,7 +17,7 @@ import os
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from timeline.errors import Finding
 from timeline.store._entry import (
@@ -27,6 +27,7 @@ from timeline.store._entry import (
     _pack,
     _unpack,
     discard,
+    pack_rows,
     payload,
     read_blob,
     read_payload,
@@ -34,6 +35,7 @@ from timeline.store._entry import (
 )
 from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
+from timeline.store._parts import Partial, company_texts
 from timeline.store._prune import prune
 from timeline.store._rows import PackedRows
 from timeline.store._yaml import gc_paused
@@ -75,19 +77,19 @@ _ODD = (OSError, EOFError, ValueError, TypeError, IndexError, KeyError)  # what 
 T = TypeVar("T")
 
 
-def _use_entry(entry: Path, fresh: Callable[[Any], bool], build: Callable[[Any], T]) -> T | None:
-    """What ``build`` makes of an entry's payload when ``fresh`` accepts its key, or None:
-    missing or stale (a miss), or odd (a miss, and the entry is removed). What is built lives
-    until the process ends, so the collector is kept from walking it (a tenth of a warm start
-    at 100,000 events); a used entry is marked recently used, so pruning takes it last."""
+def _use_entry(entry: Path, build: Callable[[Any, Any], T | None]) -> T | None:
+    """What ``build`` makes of an entry's key and payload, or None: missing, or stale (``build``
+    gave None: a miss), or odd (a miss, and the entry is removed). What is built lives until
+    the process ends, so the collector is kept from walking it (a tenth of a warm start at
+    100,000 events); a used entry is marked recently used, so pruning takes it last."""
     try:
         fields = read_blob(entry)
         if type(fields) is not tuple or len(fields) != 3 or fields[0] != _TAG:
             raise ValueError("not an entry of this version")
-        if not fresh(fields[1]):
-            return None  # stale: the next write replaces it
         with gc_paused():
-            value = build(fields[2])
+            value = build(fields[1], fields[2])
+            if value is None:
+                return None  # stale: the next write replaces it
             gc.freeze()
     except FileNotFoundError:
         return None
@@ -101,14 +103,16 @@ def _use_entry(entry: Path, fresh: Callable[[Any], bool], build: Callable[[Any],
 
 def read(folder: Path, store_path: Path) -> Store | None:
     """The cached store, or None if there is no valid entry for the store as it is now."""
-    files: list[Path] = []
+    files = store_files(store_path)
+    current = _read_all(files)
+    if current is None:
+        return None
+    keys = tuple(key for _, _, key in current)
 
-    def fresh(keys: Any) -> bool:
-        files.extend(store_files(store_path))
-        current = _read_all(files)
-        return current is not None and keys == tuple(key for _, _, key in current)
+    def build(old: Any, data: Any) -> Store | None:
+        return _unpack(data, tuple(files)) if old == keys else None
 
-    return _use_entry(_entry(folder, store_path), fresh, lambda data: _unpack(data, tuple(files)))
+    return _use_entry(_entry(folder, store_path), build)
 
 
 def forget(folder: Path, store_path: Path) -> None:
@@ -122,7 +126,11 @@ def read_matching(
     """The cached store (and its packed rows, so an edit can write the next entry without
     packing every event again) if its entry was made for exactly these file keys (an edit has
     just read the files and computed them), else None."""
-    return _use_entry(_entry(folder, store_path), keys.__eq__, lambda data: read_payload(data, files, lazy=True))
+
+    def build(old: Any, data: Any) -> tuple[Store, PackedRows] | None:
+        return read_payload(data, files, lazy=True) if old == keys else None
+
+    return _use_entry(_entry(folder, store_path), build)
 
 
 def write(
@@ -130,54 +138,60 @@ def write(
     store_path: Path,
     store: Store,
     keys: tuple[FileKey, ...],
-    rows: PackedRows | list[Any] | None = None,
+    rows: PackedRows | None = None,
+    texts: tuple[str, ...] = (),
 ) -> None:
     """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
-    ``rows``: the store's events already packed (an edit's fast path keeps them)."""
-    if rows is None:
-        data = _pack(store)
-    else:
-        packed = rows if isinstance(rows, PackedRows) else PackedRows.from_rows(rows)
-        data = payload(store.registry, packed, store.order)
+    ``rows``: the store's events already packed (an edit's fast path keeps them); ``texts``:
+    each file's companies text, for a folder store (see ``_parts.company_texts``)."""
+    packed = PackedRows.from_rows(pack_rows(store.events)) if rows is None else rows
     entry = _entry(folder, store_path)
+    data = payload(store.registry, packed, store.order, texts)
     write_blob(folder, entry, (_TAG, keys, data), str(store_path.resolve()))
-    in_use = {entry.name}
-    if len(keys) > 1:  # a folder store: its files' part entries are in use too
-        from timeline.store._parts import part_entry
-
-        in_use.update(part_entry(folder, key).name for key in keys)
-    prune(folder, in_use)
+    prune(folder, {entry.name})
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:
     """``store.load`` through the cache in ``folder`` (no cache when ``folder`` is None)."""
+    return _load_cached(store_path, folder)[0]
+
+
+def _load_cached(store_path: Path, folder: Path | None) -> tuple[Store, set[int] | None]:
+    """The store and which of its files were parsed: none (warm), some (a folder store whose
+    other files were served by the entry) or all (None)."""
     if folder is None:
-        return load(store_path)
-    cached = read(folder, store_path)
-    if cached is not None:
-        return cached
+        return load(store_path), None
+    from timeline.store._yaml import MAX_STORE_BYTES, MAX_STORE_FILES
+
+    files = store_files(store_path)
+    current = _read_all(files)
+    if current is not None:
+        keys = tuple(key for _, _, key in current)
+        within = len(current) <= MAX_STORE_FILES and sum(len(data) for _, data, _ in current) <= MAX_STORE_BYTES
+
+        def build(old: Any, data: Any) -> Store | Partial | None:
+            if old == keys:
+                return _unpack(data, tuple(files))
+            if len(current) > 1 and within:
+                from timeline.store._parts import load_changed
+
+                return load_changed(data, old, current)
+            return None
+
+        # (mypy joins the union T | None is matched against to object)
+        found = cast("Store | Partial | None", _use_entry(_entry(folder, store_path), build))
+        if isinstance(found, Store):
+            return found, set()
+        if isinstance(found, Partial):
+            write(folder, store_path, found.store, keys, found.rows, found.texts)
+            return found.store, found.reparsed
     findings: list[Finding] = []
     read_ok = read_files(store_path, findings)
-    keys = None
+    store = load_bytes(read_ok, findings)
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)
-    folder_store = len(read_ok) > 1 and keys is not None and not findings
-    if folder_store and keys is not None:
-        from timeline.store._parts import load_parts, write_parts
-
-        partial = load_parts(folder, read_ok, keys)
-        if partial is not None:
-            write(folder, store_path, partial.store, keys, partial.rows)
-            write_parts(folder, partial.store, read_ok, keys, only=partial.reparsed)
-            return partial.store
-    store = load_bytes(read_ok, findings)
-    if keys is not None:
-        write(folder, store_path, store, keys)
-        if folder_store:
-            from timeline.store._parts import write_parts
-
-            write_parts(folder, store, read_ok, keys)
-    return store
+        write(folder, store_path, store, keys, texts=company_texts([data for _, data in read_ok]))
+    return store, None
 
 
 # --- content-addressed entries: a store known by the ids of its bytes (e.g. git blob ids) ----
@@ -192,7 +206,7 @@ def _content_entry(folder: Path, key: str) -> Path:
 
 def read_content(folder: Path, key: str, files: tuple[Path, ...] = ()) -> Store | None:
     """The store cached under ``key``, or None (no entry, or a damaged or foreign one)."""
-    return _use_entry(_content_entry(folder, key), key.__eq__, lambda data: _unpack(data, files))
+    return _use_entry(_content_entry(folder, key), lambda old, data: _unpack(data, files) if old == key else None)
 
 
 def write_content(folder: Path, key: str, store: Store) -> None:

@@ -1,6 +1,6 @@
 """The format of a cache entry: its header and checksum, the key of a store file, and events
 and companies packed into plain tuples (marshal-friendly) and back. Shared by the whole-store
-cache (``_cache``) and the per-file entries of folder stores (``_parts``).
+cache (``_cache``) and the re-reading of a folder store's changed files (``_parts``).
 
 An entry is used only when its MAC, keyed with a secret only this user can read, verifies:
 so it was written by this code, and a crafted, planted or damaged entry is a miss whatever it
@@ -36,15 +36,16 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
-# 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed
-CACHE_FORMAT = 7
+# 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed;
+# 8: each file's companies text, so that a stale entry of a folder store serves its unchanged files
+CACHE_FORMAT = 8
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
 FileKey = tuple[str, int, int, int]
 
 
-_MAGIC = b"TLC7"
+_MAGIC = b"TLC8"
 # magic, payload length (8 bytes), MAC of the payload (16 bytes: keyed BLAKE2b), length of the
 # source (2 bytes), then the source: the path of the store or file the entry is for, readable
 # without the payload so that pruning can find entries of stores that no longer exist.
@@ -206,11 +207,24 @@ def pack_companies(registry: Registry) -> tuple[Any, ...]:
     return tuple((c.name, c.aliases, c.parent) for c in registry.companies)
 
 
-def payload(registry: Registry, rows: PackedRows, order: tuple[tuple[str, ...], ...]) -> bytes:
+def payload(
+    registry: Registry, rows: PackedRows, order: tuple[tuple[str, ...], ...], texts: tuple[str, ...] = ()
+) -> bytes:
     """A whole store as an entry's payload: companies, the rows' ids (one text, a line each),
-    the chunks' lengths and the chunks, and each file's ids in file order."""
+    the chunks' lengths and the chunks, each file's ids in file order and (for a folder store)
+    each file's ``companies:`` text, which re-validating a changed file next to it needs."""
     ids = "\n".join(rows.ids)
-    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order))
+    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order, texts))
+
+
+def unpack_payload(data: object) -> tuple[Any, ...]:
+    """A payload's six fields (ValueError when it has not six)."""
+    if type(data) is not bytes:
+        raise ValueError("not a cache payload")
+    fields = marshal.loads(data)  # noqa: S302 - signed with this user's key: our own
+    if type(fields) is not tuple or len(fields) != 6:
+        raise ValueError("not a cache payload")
+    return fields
 
 
 def _pack(store: Store) -> bytes:
@@ -221,9 +235,7 @@ def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -
     """The store in a payload whose entry's MAC verified (written by this code). ``lazy``: for
     an edit, whose events are decoded, checked value by value (``_checks``, as a second line of
     defence) and built only when read."""
-    if type(data) is not bytes:
-        raise ValueError("not a cache payload")
-    companies, joined, lengths, blobs, order = marshal.loads(data)  # noqa: S302 - signed: our own
+    companies, joined, lengths, blobs, order, _ = unpack_payload(data)
     registry = registry_of(companies)
     rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [])
     events: Sequence[Event]

@@ -1,157 +1,121 @@
-"""One cache entry per file of a folder store, so an edit to one file re-reads only that file.
+"""After some files of a folder store change, read only those again: the store's last cache
+entry (stale, but signed by this code) serves the files whose keys still match.
 
-Each part entry holds one file's events (resolved against the registry the whole store had),
-their sort keys, the file's ``companies:`` text and that registry. When the whole-store entry
-misses, the files whose part entries still match are taken from them; the others are validated
-(``load_part``) together with the unchanged files' companies and ids. The merge is used only if
-the registry is still the one every part was resolved against and ids and related links hold
-across files; otherwise (and on any error) the whole store is loaded as usual, so messages are
-validate's own.
+The entry records each file's key, its events' ids (in file order) and its ``companies:``
+text. The changed files are validated (``load_part``) together with the unchanged files'
+companies and ids. The result is used only if the registry is still the one the entry's rows
+were resolved against and related links still hold across files; otherwise (and on any error)
+the whole store is loaded as usual, so messages are validate's own. The new entry keeps the
+bytes of every chunk of rows the change did not touch.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-import zlib
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter, not_
 from pathlib import Path
-from typing import Any
 
 from timeline.errors import StoreError
 from timeline.model import Event
-from timeline.store._entry import _TAG, FileKey, pack_companies, pack_rows, read_blob, unpack_rows, write_blob
+from timeline.store._entry import FileKey, pack_companies, pack_rows, unpack_payload
+from timeline.store._lazy import events_from_columns
 from timeline.store._load import Store, load_part
-from timeline.store._yaml import gc_paused
+from timeline.store._rows import PackedRows
 
-_COMPANIES = re.compile(r"^companies[ \t]*:", re.M)
-_NEXT_TOP = re.compile(r"\n[^ \t\r\n#-]")
-
-
-def part_entry(folder: Path, key: FileKey) -> Path:
-    name = key[0].encode("utf-8", "surrogateescape")
-    return folder / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.part"
+_COMPANIES = re.compile(rb"^companies[ \t]*:", re.M)
+_NEXT_TOP = re.compile(rb"\n[^ \t\r\n#-]")
+_SORT_KEY = attrgetter("sort_key")
 
 
-def companies_text(text: str) -> str:
+def companies_text(data: bytes) -> str:
     """The file's top-level ``companies:`` section as written (empty when it has none)."""
-    match = _COMPANIES.search(text)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    match = _COMPANIES.search(data)
     if match is None:
         return ""
-    end = _NEXT_TOP.search(text, match.end())
-    return text[match.start() : end.start() + 1 if end else len(text)]
+    end = _NEXT_TOP.search(data, match.end())
+    return data[match.start() : end.start() + 1 if end else len(data)].decode("utf-8")
+
+
+def company_texts(contents: list[bytes]) -> tuple[str, ...]:
+    """Each file's ``companies:`` text, for the entry of a folder store (none for one file)."""
+    return tuple(map(companies_text, contents)) if len(contents) > 1 else ()
 
 
 @dataclass
 class Partial:
     store: Store
     reparsed: set[int]  # the files read again
-    rows: list[Any]  # the store's events packed, in store order: the whole-store entry's payload
+    rows: PackedRows  # the store's events packed, in store order
+    texts: tuple[str, ...]  # each file's companies text
 
 
-def load_parts(folder: Path, contents: list[tuple[Path, bytes]], keys: tuple[FileKey, ...]) -> Partial | None:
-    """The store from part entries and the changed files, or None (then load it all)."""
-    parts: dict[int, tuple[Any, ...]] = {}
-    for number, key in enumerate(keys):
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            tag, entry_key, *rest = read_blob(part_entry(folder, key))
-            if tag == _TAG and entry_key == key and _well_formed(rest):
-                parts[number] = tuple(rest)
-    if not parts:
+def load_changed(
+    data: object, old_keys: tuple[FileKey, ...], current: list[tuple[Path, bytes, FileKey]]
+) -> Partial | None:
+    """The store from a stale entry's payload and the files that changed, or None (then load
+    it all). ValueError and the like when the payload is odd."""
+    companies, joined, lengths, blobs, order, texts = unpack_payload(data)
+    if type(old_keys) is not tuple or len(order) != len(old_keys) or len(texts) != len(old_keys):
         return None
-    try:
-        return _merge(contents, parts)
-    except (StoreError, ValueError, TypeError, IndexError, UnicodeDecodeError):
+    old_files = {key: number for number, key in enumerate(old_keys)}
+    kept = {n: old_files[key] for n, (_, _, key) in enumerate(current) if key in old_files}
+    if not kept:
         return None
-
-
-def _well_formed(rest: list[Any]) -> bool:
-    """A part entry's fields have the types written (the rows themselves are checked when
-    unpacked): anything else is a miss, never an AttributeError."""
-    if len(rest) != 5:
-        return False
-    registry, rows, sort_keys, ids, text = rest
-    if type(registry) is not tuple or type(rows) is not tuple or type(text) is not str:
-        return False
-    if type(sort_keys) is not tuple or type(ids) is not tuple or not len(rows) == len(sort_keys) == len(ids):
-        return False
-    if not rows:
-        return True
-    if set(map(type, ids)) != {str} or set(map(type, sort_keys)) != {tuple} or set(map(len, sort_keys)) != {7}:
-        return False
-    columns = tuple(zip(*sort_keys, strict=True))
-    if columns[6] != ids or any(set(map(type, column)) != {int} for column in columns[:6]):
-        return False
-    return set(map(type, rows)) == {tuple} and tuple(row[0] if row else None for row in rows) == ids
-
-
-def _merge(contents: list[tuple[Path, bytes]], parts: dict[int, tuple[Any, ...]]) -> Partial | None:
-    texts: list[tuple[Path, str]] = []
-    position: dict[int, int] = {}  # file number -> its text's place (files without companies: none)
+    sources: list[tuple[Path, str]] = []
+    place: dict[int, int] = {}  # file number -> its text's place among those validated
     outside: set[str] = set()
-    for number, (path, data) in enumerate(contents):
-        if number in parts:
-            _, _, _, ids, company_text = parts[number]
-            outside.update(ids)
-            if not company_text.strip():
+    for number, (path, raw, _) in enumerate(current):
+        if number in kept:
+            outside.update(order[kept[number]])
+            own = texts[kept[number]]
+            if not own.strip():
                 continue
-            text = f"version: 1\n{company_text}\nevents: []\n"
+            text = f"version: 1\n{own}\nevents: []\n"
         else:
-            text = data.decode("utf-8-sig")
-        position[number] = len(texts)
-        texts.append((path, text))
-    with gc_paused():
-        fresh = load_part(texts, frozenset(outside))
-        registry = pack_companies(fresh.registry)
-        if any(part[0] != registry for part in parts.values()):
-            return None  # a file's companies changed: every file must be resolved again
-        events: list[Event] = []
-        rows: list[Any] = []
-        sort_keys: list[Any] = []
-        order: list[tuple[str, ...]] = []
-        by_id = {e.id: e for e in fresh.events}
-        for number in range(len(contents)):
-            if number in parts:
-                _, part_rows, keys, ids, _ = parts[number]
-                events.extend(unpack_rows(part_rows))
-                rows.extend(part_rows)
-                sort_keys.extend(keys)
-                order.append(ids)
-            else:
-                own_ids = fresh.order[position[number]]
-                own = [by_id[i] for i in own_ids]
-                events.extend(own)
-                rows.extend(pack_rows(own))
-                sort_keys.extend(e.sort_key for e in own)
-                order.append(own_ids)
-        ids = {e.id for e in events}
-        if len(ids) != len(events) or any(r not in ids for e in events for r in e.related):
-            return None
-        ranked = sorted(range(len(events)), key=sort_keys.__getitem__)
-        store = Store(tuple(events[i] for i in ranked), fresh.registry, tuple(p for p, _ in contents), (), tuple(order))
-        gc.freeze()  # kept until the process ends: no collector walk over it (see _cache.read)
-    return Partial(store, set(range(len(contents))) - set(parts), [rows[i] for i in ranked])
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return None  # the full load reports it
+        place[number] = len(sources)
+        sources.append((path, text))
+    try:
+        fresh = load_part(sources, frozenset(outside))
+    except StoreError:
+        return None  # the full load reports it, with validate's messages
+    if pack_companies(fresh.registry) != companies:
+        return None  # a file's companies changed: every file must be resolved again
 
-
-def write_parts(
-    folder: Path,
-    store: Store,
-    contents: list[tuple[Path, bytes]],
-    keys: tuple[FileKey, ...],
-    only: set[int] | None = None,
-) -> None:
-    """Save one part entry per file (or only for the files in ``only``); failures are ignored."""
-    registry = pack_companies(store.registry)
-    by_id = {e.id: e for e in store.events}
-    with contextlib.suppress(UnicodeDecodeError, KeyError):
-        for number, ((_, data), key) in enumerate(zip(contents, keys, strict=True)):
-            if only is not None and number not in only:
-                continue
-            ids = store.order[number]
-            own = [by_id[i] for i in ids]
-            text = companies_text(data.decode("utf-8-sig"))
-            sort_keys: tuple[Any, ...] = tuple(e.sort_key for e in own)
-            write_blob(
-                folder, part_entry(folder, key), (_TAG, key, registry, pack_rows(own), sort_keys, ids, text), key[0]
-            )
+    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [])
+    every = rows.all_rows(keep=True)
+    old_events = events_from_columns(tuple(zip(*every, strict=True))) if every else ()
+    del every
+    dropped = set(rows.ids) - outside  # the events of the files read again (or removed)
+    kept_events = tuple(compress(old_events, map(not_, map(dropped.__contains__, rows.ids))))
+    new_events = fresh.events  # sorted
+    inserts = [bisect_left(kept_events, e.sort_key, key=_SORT_KEY) for e in new_events]
+    events: list[Event] = []
+    start = 0
+    for at, event in zip(inserts, new_events, strict=True):
+        events.extend(kept_events[start:at])
+        events.append(event)
+        start = at
+    events.extend(kept_events[start:])
+    ids = outside.union(e.id for e in new_events)
+    if any(r not in ids for e in kept_events if e.related for r in e.related):
+        return None  # a link into a file read again names an id it no longer has
+    new_order: list[tuple[str, ...]] = []
+    new_texts: list[str] = []
+    for number, (_, raw, _) in enumerate(current):
+        if number in kept:
+            new_order.append(order[kept[number]])
+            new_texts.append(texts[kept[number]])
+        else:
+            new_order.append(fresh.order[place[number]])
+            new_texts.append(companies_text(raw))
+    packed = rows.merged(dropped, list(zip(inserts, pack_rows(new_events), strict=True)))
+    store = Store(tuple(events), fresh.registry, tuple(p for p, _, _ in current), (), tuple(new_order))
+    return Partial(store, set(range(len(current))) - set(kept), packed, tuple(new_texts))

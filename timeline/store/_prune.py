@@ -19,7 +19,7 @@ from timeline.store._entry import owned_folder, read_source
 
 BUDGET_BYTES = 64 << 20  # besides the entries of the store in use, however large they are
 CONTENT_ENTRIES_KEPT = 8  # entries of old revisions (git blobs): the newest few
-SUFFIXES = (".store", ".part", ".content")
+SUFFIXES = (".store", ".part", ".content")  # ".part": per-file entries of format 7, pruned
 _TEMP_AGE_NS = 3600 * 10**9  # a temporary file this old was left by a killed writer
 
 

@@ -59,12 +59,19 @@ class PackedRows:
     def __iter__(self) -> Any:
         return iter(self.between(0, len(self.ids)))
 
-    def all_rows(self) -> list[Any]:
+    def all_rows(self, *, keep: bool = False) -> list[Any]:
         """Every row, for a full read of a signed entry: decoded without comparing each chunk's
-        ids with the list (only an edit, which looks rows up by those ids, needs that)."""
+        ids with the list (only an edit, which looks rows up by those ids, needs that).
+        ``keep``: the chunks keep their decoded rows (for ``merged``, which reads them again)."""
         out: list[Any] = []
         for chunk in self._chunks:
-            out.extend(chunk[1] if chunk[1] is not None else marshal.loads(chunk[0]))  # noqa: S302 - signed
+            if chunk[1] is None:
+                rows = marshal.loads(chunk[0])  # noqa: S302 - signed
+                if keep:
+                    chunk[1] = rows
+            else:
+                rows = chunk[1]
+            out.extend(rows)
         if len(out) != len(self.ids):
             raise ValueError("cache chunks do not hold the rows listed")
         return out
@@ -124,6 +131,53 @@ class PackedRows:
             self._chunks[number][2] = len(rows)
         else:
             del self._chunks[number]
+
+    def merged(self, dropped: set[str], inserts: Sequence[tuple[int, Any]]) -> PackedRows:
+        """These rows without those whose ids are in ``dropped``, with ``inserts`` added: (p, row)
+        puts ``row`` before the p-th row kept (p non-decreasing). A chunk that loses no row and
+        gains none keeps its bytes: after a folder store's file changes, only the chunks its
+        events are in are encoded again. Short runs are merged into the next chunk."""
+        chunks: list[list[Any]] = []
+        ids: list[str] = []
+        pending: list[Any] = []
+        k, kept, offset = 0, 0, 0
+
+        def emit(count: int) -> None:
+            piece = pending[:count]
+            del pending[:count]
+            chunks.append([None, piece, len(piece)])
+            ids.extend(row[0] for row in piece)
+
+        for number, chunk in enumerate(self._chunks):
+            end = offset + chunk[2]
+            while k < len(inserts) and inserts[k][0] <= kept:
+                pending.append(inserts[k][1])
+                k += 1
+            touched = (k < len(inserts) and inserts[k][0] < kept + chunk[2]) or not dropped.isdisjoint(
+                self.ids[offset:end]
+            )
+            if not touched and (not pending or len(pending) >= CHUNK_ROWS // 2):
+                if pending:
+                    emit(len(pending))
+                chunks.append(list(chunk))
+                ids.extend(self.ids[offset:end])
+                kept += chunk[2]
+            else:
+                for row in self._rows_of(number, offset):
+                    if row[0] in dropped:
+                        continue
+                    while k < len(inserts) and inserts[k][0] <= kept:
+                        pending.append(inserts[k][1])
+                        k += 1
+                    pending.append(row)
+                    kept += 1
+                while len(pending) >= 2 * CHUNK_ROWS:
+                    emit(CHUNK_ROWS)
+            offset = end
+        pending.extend(row for _, row in inserts[k:])
+        while pending:
+            emit(CHUNK_ROWS if len(pending) >= 2 * CHUNK_ROWS else len(pending))
+        return PackedRows(chunks, ids)
 
     def lengths(self) -> tuple[int, ...]:
         return tuple(chunk[2] for chunk in self._chunks)
