@@ -223,6 +223,7 @@ def measure(name: str, argv: list[str], env: dict[str, str], cwd: Path, runs: in
     for attempt in range(runs + 1):
         if callable(before):
             before()
+        os.sync()  # what the setup wrote goes to disk now, not while the timed run reads
         seconds, peak = run_once(argv, env, cwd)
         if attempt:
             times.append(seconds)

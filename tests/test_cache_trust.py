@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline.store import _cache as cache
-from timeline.store import load
+from timeline.store import _entry, load
 from timeline.store._checks import _urls_ok
 from timeline.store._entry import _MAGIC
 from timeline.store._parse import _URL_RE
@@ -67,11 +67,17 @@ def test_an_entry_that_is_not_ours_is_a_miss(run: Runner, store: Path, tmp_path:
 
 
 @pytest.mark.parametrize("cache_mode", ["cached"], indirect=True)
-def test_bit_flips_are_never_served(run: Runner, store: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mac", ["BLAKE2b", "HMAC-SHA256 (large entries)"])
+def test_bit_flips_are_never_served(
+    run: Runner, store: Path, tmp_path: Path, mac: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mac.startswith("HMAC"):
+        monkeypatch.setattr(_entry, "LARGE_PAYLOAD", 0)  # every entry counts as large
     assert run("-f", str(store), "list").exit_code == 0
     entry = store_entry(tmp_path)
     good = entry.read_bytes()
     truth = load(store)
+    assert cache.read(cache_folder(tmp_path), store) == truth  # the undamaged entry is served
     rng = random.Random(60)  # noqa: S311 - reproducible damage, not secrets
     served_wrong = 0
     for _ in range(60):
