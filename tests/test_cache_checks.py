@@ -48,12 +48,12 @@ def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None], *
     """Rewrite the entry as only someone who knows the format could: same keys, its rows
     changed by ``change(rows, companies)``, signed ``by`` the user's key or a key of their own."""
     tag, keys, data = _entry.read_blob(entry)
-    companies, ids, _, blobs, order, texts = marshal.loads(data)  # noqa: S302 - the test's own entry
+    companies, ids, _, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
     rows = [list(row) for blob in blobs for row in marshal.loads(blob)]  # noqa: S302
     companies = [list(c) for c in companies]
     change(rows, companies)
     blobs = (marshal.dumps(tuple(tuple(r) for r in rows)),)
-    new = marshal.dumps((tuple(tuple(c) for c in companies), ids, (len(rows),), blobs, order, texts))
+    new = marshal.dumps((tuple(tuple(c) for c in companies), ids, (len(rows),), blobs, order, texts, days))
     sign(entry, (tag, keys, new), by=by)
 
 
@@ -261,10 +261,10 @@ def test_a_folder_stores_own_entry_is_kept_over_the_budget(
 
 def swap_first_two_in_order(entry: Path) -> None:
     tag, keys, data = _entry.read_blob(entry)
-    companies, row_ids, lengths, blobs, order, texts = marshal.loads(data)  # noqa: S302 - the test's own entry
+    companies, row_ids, lengths, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
     ids = list(order[0])
     ids[0], ids[1] = ids[1], ids[0]
-    new = marshal.dumps((companies, row_ids, lengths, blobs, (tuple(ids), *order[1:]), texts))
+    new = marshal.dumps((companies, row_ids, lengths, blobs, (tuple(ids), *order[1:]), texts, days))
     sign(entry, (tag, keys, new), by="user")
 
 
@@ -296,12 +296,14 @@ def assert_entry_passes_the_checks(entry: Path) -> None:
     from timeline.store._rows import PackedRows
 
     _, _, data = _entry.read_blob(entry)
-    companies, joined, lengths, blobs, order, texts = marshal.loads(data)  # noqa: S302 - the test's own entry
+    companies, joined, lengths, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
     assert len(texts) == (len(order) if len(order) > 1 else 0)  # a folder store's files' companies
     registry = registry_of(companies)
     ids = check_ids(joined)
-    rows = tuple(PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else []))
+    packed = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days)
+    rows = tuple(packed)
     assert check_rows(rows, registry)[0] == ids
+    assert days == PackedRows.from_rows(rows).days()  # each row's first and last day
     assert sum(map(len, order)) == len(rows) and set().union(*order) == ids
 
 

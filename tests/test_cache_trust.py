@@ -107,12 +107,12 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
     survive being written and read back (ends of chunks and of the whole included)."""
     from timeline.store._rows import PackedRows
 
-    model = [(f"row-{n}",) for n in range(size)]
+    model = [row(f"row-{n}", n) for n in range(size)]
     rows = PackedRows.from_rows(tuple(model))
     for insert, number in ops:
         if insert:
             at = number % (len(model) + 1)
-            model.insert(at, (f"new-{len(model)}",))
+            model.insert(at, row(f"new-{len(model)}", number))
             rows.insert(at, model[at])
         elif model:
             at = number % len(model)
@@ -120,8 +120,29 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
             del rows[at]
         assert len(rows) == len(model)
     assert list(rows) == model
-    assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids))) == model
-    assert rows.ids == [row[0] for row in model]
+    assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids), rows.days())) == model
+    assert rows.ids == [r[0] for r in model]
+    assert_days_follow_the_rows(rows, model)
+
+
+def row(event_id: str, number: int) -> tuple[object, ...]:
+    """A packed row as far as the chunks care: id, start and end (year, month, day, ~, ?)."""
+    month = None if number % 5 == 0 else number % 12 + 1
+    end = (2021, None, None, False, False) if number % 7 == 0 else None
+    return (event_id, (2000 + number % 20, month, None if month is None else number % 28 + 1, False, False), end)
+
+
+def assert_days_follow_the_rows(rows: object, model: list[tuple[object, ...]]) -> None:
+    """The day columns beside the chunks hold each row's first and last day, in row order:
+    what an edit bisects instead of decoding chunks."""
+    from timeline.dates import EventDate, PartialDate
+    from timeline.model import sort_key
+    from timeline.store._rows import PackedRows, compact
+
+    assert isinstance(rows, PackedRows)
+    for at, r in enumerate(model):
+        date = EventDate(PartialDate(*r[1]), None if r[2] is None else PartialDate(*r[2]))  # type: ignore[misc]
+        assert rows.key_at(at) == compact(sort_key(date, str(r[0])))
 
 
 @given(
@@ -135,17 +156,18 @@ def test_merged_rows_are_the_rows_kept_with_the_new_ones_in_place(size: int, dro
     them) hold exactly what a plain list would, and stay within the chunk size."""
     from timeline.store._rows import CHUNK_ROWS, PackedRows
 
-    old = [(f"row-{n}",) for n in range(size)]
+    old = [row(f"row-{n}", n) for n in range(size)]
     packed = PackedRows.from_rows(tuple(old))
-    rows = PackedRows.from_entry(packed.blobs(), packed.lengths(), [row[0] for row in old])
+    rows = PackedRows.from_entry(packed.blobs(), packed.lengths(), [str(r[0]) for r in old], packed.days())
     dropped = {f"row-{n}" for n in drop}
-    kept = [row for row in old if row[0] not in dropped]
-    inserts = [(p % (len(kept) + 1), (f"new-{i}",)) for i, p in enumerate(sorted(places))]
+    kept = [r for r in old if r[0] not in dropped]
+    inserts = [(p % (len(kept) + 1), row(f"new-{i}", p)) for i, p in enumerate(sorted(places))]
     inserts.sort(key=lambda item: item[0])
     expected = list(kept)
-    for shift, (place, row) in enumerate(inserts):
-        expected.insert(place + shift, row)
+    for shift, (place, new) in enumerate(inserts):
+        expected.insert(place + shift, new)
     merged = rows.merged(dropped, inserts)
-    assert merged.ids == [row[0] for row in expected]
-    assert list(PackedRows.from_entry(merged.blobs(), merged.lengths(), list(merged.ids))) == expected
+    assert merged.ids == [r[0] for r in expected]
+    assert list(PackedRows.from_entry(merged.blobs(), merged.lengths(), list(merged.ids), merged.days())) == expected
     assert all(0 < n < 2 * CHUNK_ROWS for n in merged.lengths())
+    assert_days_follow_the_rows(merged, expected)

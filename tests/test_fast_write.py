@@ -201,3 +201,29 @@ def test_after_a_write_the_next_command_is_warm(run: Runner, tmp_path: Path, com
     assert cached is not None, "the write left no cache entry for the new file"
     full = load(store)
     assert (cached.events, cached.registry, cached.order) == (full.events, full.registry, full.order)
+
+
+@given(
+    st.dates(date(2015, 1, 1), date(2031, 12, 31)),
+    st.sampled_from(["day", "month", "year"]),
+    st.text("abz-", min_size=1, max_size=6),
+)
+def test_a_warm_edit_places_events_as_the_loaded_store_does(day: date, precision: str, event_id: str) -> None:
+    """A warm edit finds where a new event goes (in the store, in its file, and the period the
+    duplicate check reads) from the entry's day columns, without building events: the same
+    answers as the loaded store's own events give."""
+    from timeline.dates import EventDate, PartialDate
+    from timeline.model import sort_key
+    from timeline.store._lazy import place, place_among, starting_between
+
+    lazy = read_snapshot(SAMPLE, CACHE).store
+    assert isinstance(lazy.events, LazyEvents)
+    loaded = SNAPSHOT.store
+    month = None if precision == "year" else day.month
+    when = EventDate(PartialDate(day.year, month, day.day if precision == "day" else None))
+    key = sort_key(when, event_id)
+    assert place(lazy.events, key) == place(loaded.events, key)
+    ids = loaded.order[0]
+    assert place_among(lazy.events, ids, key) == place_among(loaded.events, ids, key)
+    low, high = (day.year - 1, 12, 28), (day.year + 1, 1, 4)
+    assert starting_between(lazy.events, low, high) == starting_between(loaded.events, low, high)

@@ -7,7 +7,6 @@ place, the result validated, and written atomically after checking nobody else w
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 import unicodedata
@@ -26,7 +25,7 @@ from timeline.errors import TimelineError, UsageError
 from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import KINDS, Company, Event, Source, sort_key, unknown_company, unknown_kind
 from timeline.store import Store
-from timeline.store._lazy import event_ids
+from timeline.store._lazy import event_ids, place_among, starting_between
 from timeline.store._parse import ID_MAX, ID_RE
 from timeline.text import did_you_mean, fold_name, visible
 
@@ -105,10 +104,9 @@ def find_duplicate(store: Store, event: Event) -> Event | None:
     title = event.title.casefold()
     year = event.date.start.year
     events = store.events
-    low = bisect.bisect_left(events, (year - 1, 12, 28), key=lambda e: e.date.start.first_ymd)
-    high = bisect.bisect_right(events, (year + 1, 1, 4), key=lambda e: e.date.start.first_ymd)
+    window = starting_between(events, (year - 1, 12, 28), (year + 1, 1, 4))
     matcher = difflib.SequenceMatcher(None, "", title)
-    for other in events[low:high]:
+    for other in events[window.start : window.stop]:
         if not _same_period(event.date, other.date):
             continue
         matcher.set_seq1(other.title.casefold())
@@ -229,7 +227,7 @@ def _plan(new: NewEvent, force: bool) -> tuple[list[str], Callable[[Snapshot], C
         lines = indent_block(event_lines(values, style), style)
         key = sort_key(when, event_id)
         ids = store.order[number] if number < len(store.order) else ()
-        position = bisect.bisect_right(ids, key, key=lambda i: _known(store, i).sort_key)
+        position = place_among(store.events, ids, key)
         ops = [Op("insert", number, position, lines)]
         if new.new_companies:
             company_style = detect_style(state.layout, "companies")

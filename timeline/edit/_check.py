@@ -17,7 +17,7 @@ from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store
 from timeline.store._entry import pack_rows
-from timeline.store._lazy import LazyEvents
+from timeline.store._lazy import LazyEvents, place
 from timeline.store._parse import Walker, parse_event
 from timeline.store._rows import PackedRows
 from timeline.store._yaml import compose
@@ -92,7 +92,7 @@ def _apply_to_rows(events: LazyEvents, rows: PackedRows, removed: set[str], adde
     places = []
     for event in added:
         key = sort_key(event.date, event.id)
-        at = bisect.bisect_right(events, key, key=lambda e: sort_key(e.date, e.id))
+        at = place(events, key)
         places.append((at - bisect.bisect_left(gone, at), key, event))
     for at in reversed(gone):
         del rows[at]

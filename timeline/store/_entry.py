@@ -37,7 +37,8 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
 # 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed;
-# 8: each file's companies text, so that a stale entry of a folder store serves its unchanged files
+# 8: each file's companies text, so that a stale entry of a folder store serves its unchanged
+# files, and each row's first and last day
 CACHE_FORMAT = 8
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
@@ -227,18 +228,19 @@ def payload(
     registry: Registry, rows: PackedRows, order: tuple[tuple[str, ...], ...], texts: tuple[str, ...] = ()
 ) -> bytes:
     """A whole store as an entry's payload: companies, the rows' ids (one text, a line each),
-    the chunks' lengths and the chunks, each file's ids in file order and (for a folder store)
-    each file's ``companies:`` text, which re-validating a changed file next to it needs."""
+    the chunks' lengths and the chunks, each file's ids in file order, (for a folder store)
+    each file's ``companies:`` text, which re-validating a changed file next to it needs, and
+    the rows' first and last days (``_rows.compact``)."""
     ids = "\n".join(rows.ids)
-    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order, texts))
+    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order, texts, rows.days()))
 
 
 def unpack_payload(data: object) -> tuple[Any, ...]:
-    """A payload's six fields (ValueError when it has not six)."""
+    """A payload's seven fields (ValueError when it has not seven)."""
     if type(data) is not bytes:
         raise ValueError("not a cache payload")
     fields = marshal.loads(data)  # noqa: S302 - signed with this user's key: our own
-    if type(fields) is not tuple or len(fields) != 6:
+    if type(fields) is not tuple or len(fields) != 7:
         raise ValueError("not a cache payload")
     return fields
 
@@ -251,9 +253,9 @@ def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -
     """The store in a payload whose entry's MAC verified (written by this code). ``lazy``: for
     an edit, whose events are decoded, checked value by value (``_checks``, as a second line of
     defence) and built only when read."""
-    companies, joined, lengths, blobs, order, _ = unpack_payload(data)
+    companies, joined, lengths, blobs, order, _, days = unpack_payload(data)
     registry = registry_of(companies)
-    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [])
+    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days)
     events: Sequence[Event]
     if lazy:
         ids = check_ids(joined)

@@ -10,15 +10,16 @@ by id.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, overload
 
 from timeline.dates import EventDate, PartialDate
 from timeline.model import Event, Imported, Registry, Source
 from timeline.store._checks import RELATED_COLUMN, Columns, check_rows
-from timeline.store._rows import PackedRows
+from timeline.store._rows import PackedRows, compact, day_number
 
 Row = tuple[Any, ...]
 
@@ -105,6 +106,13 @@ class LazyEvents(Sequence[Event]):
             self._index = {row_id: n for n, row_id in enumerate(self._rows.ids)}
         return self._index.get(event_id)
 
+    def key_of(self, event_id: str) -> Any:
+        """The sort key (``_rows.compact`` form) of the event with ``event_id``, unbuilt."""
+        at = self.position(event_id)
+        if at is None:
+            raise KeyError(event_id)
+        return self._rows.key_at(at)
+
     def find(self, event_id: str) -> Event | None:
         at = self.position(event_id)
         return None if at is None else self[at]
@@ -157,3 +165,33 @@ def events_linking(events: Iterable[Event], event_id: str) -> list[Event]:
     if isinstance(events, LazyEvents):
         return events.linking(event_id)
     return [e for e in events if event_id in e.related]
+
+
+SortKey = tuple[int, int, int, int, int, int, str]
+_SORT_KEY = attrgetter("sort_key")
+
+
+def place(events: Sequence[Event], key: SortKey) -> int:
+    """Where an event with sort key ``key`` goes in store order (after equal keys); a lazy
+    store's events are not built (their day columns answer)."""
+    if isinstance(events, LazyEvents):
+        return bisect_right(range(len(events)), compact(key), key=events._rows.key_at)
+    return bisect_right(events, key, key=_SORT_KEY)
+
+
+def place_among(events: Sequence[Event], ids: Sequence[str], key: SortKey) -> int:
+    """Where an event with sort key ``key`` goes among ``ids`` (a file's events, in file
+    order), as ``place`` does."""
+    if isinstance(events, LazyEvents):
+        return bisect_right(ids, compact(key), key=events.key_of)
+    by_id = {e.id: e for e in events}
+    return bisect_right(ids, key, key=lambda i: by_id[i].sort_key)
+
+
+def starting_between(events: Sequence[Event], low: tuple[int, int, int], high: tuple[int, int, int]) -> range:
+    """The positions of the events whose first day is from ``low`` to ``high`` (y, m, d)."""
+    if isinstance(events, LazyEvents):
+        starts = events._rows.starts
+        return range(bisect_left(starts, day_number(*low)), bisect_right(starts, day_number(*high)))
+    first = attrgetter("date.start.first_ymd")
+    return range(bisect_left(events, low, key=first), bisect_right(events, high, key=first))

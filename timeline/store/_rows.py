@@ -4,10 +4,33 @@ only when changed (the rows of a cache entry; see ``_entry``)."""
 from __future__ import annotations
 
 import marshal
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
+from timeline.dates import EventDate, PartialDate
+from timeline.model import sort_key
+
 CHUNK_ROWS = 1024  # rows per marshalled chunk: an edit re-encodes about this many, not all
+DayKey = tuple[int, int, str]
+
+
+def day_number(year: int, month: int, day: int) -> int:
+    """A day as yyyymmdd: ordered as the (year, month, day) it stands for."""
+    return year * 10000 + month * 100 + day
+
+
+def compact(key: tuple[int, int, int, int, int, int, str]) -> DayKey:
+    """A sort key (``model.sort_key``) as its first and last day numbers and the id: the same
+    order, and two machine integers per row to keep beside the chunks."""
+    return (day_number(*key[:3]), day_number(*key[3:6]), key[6])
+
+
+def _days(row: Any) -> tuple[int, int]:
+    new = tuple.__new__
+    date = new(EventDate, (new(PartialDate, row[1]), None if row[2] is None else new(PartialDate, row[2])))
+    first, last, _ = compact(sort_key(date, row[0]))
+    return first, last
 
 
 class PackedRows:
@@ -17,19 +40,25 @@ class PackedRows:
     the rest of an ``add``), and an edit decodes only the chunks it reads. A chunk decoded from
     an entry must hold exactly the ids the entry lists for its place (else ValueError)."""
 
-    __slots__ = ("_chunks", "ids")
+    __slots__ = ("_chunks", "ends", "ids", "starts")
 
-    def __init__(self, chunks: list[list[Any]], ids: list[str]) -> None:
+    def __init__(self, chunks: list[list[Any]], ids: list[str], starts: array[int], ends: array[int]) -> None:
         self._chunks = [chunk for chunk in chunks if chunk[2]]  # [blob or None, rows or None, length]
         self.ids = ids
+        # Each row's first and last day (see ``compact``): edits find where an event sorts, and
+        # which events fall in a period, without decoding chunks.
+        self.starts = starts
+        self.ends = ends
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> PackedRows:
         pieces = [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
-        return cls([[None, piece, len(piece)] for piece in pieces], [row[0] for row in rows])
+        days = list(map(_days, rows))
+        starts, ends = array("q", [d[0] for d in days]), array("q", [d[1] for d in days])
+        return cls([[None, piece, len(piece)] for piece in pieces], [row[0] for row in rows], starts, ends)
 
     @classmethod
-    def from_entry(cls, blobs: object, lengths: object, ids: list[str]) -> PackedRows:
+    def from_entry(cls, blobs: object, lengths: object, ids: list[str], days: object) -> PackedRows:
         """Chunks as read from an entry, not yet decoded (ValueError when they are odd)."""
         if type(blobs) is not tuple or type(lengths) is not tuple or len(blobs) != len(lengths):
             raise ValueError("cache rows are not chunks")
@@ -37,10 +66,24 @@ class PackedRows:
             raise ValueError("cache rows are not chunks")
         if sum(lengths) != len(ids):
             raise ValueError("cache chunks do not hold the ids")
-        return cls([[blob, None, n] for blob, n in zip(blobs, lengths, strict=True)], ids)
+        if type(days) is not bytes or len(days) != 16 * len(ids):
+            raise ValueError("cache days do not match the rows")
+        starts, ends = array("q"), array("q")
+        starts.frombytes(days[: 8 * len(ids)])
+        ends.frombytes(days[8 * len(ids) :])
+        return cls([[blob, None, n] for blob, n in zip(blobs, lengths, strict=True)], ids, starts, ends)
 
     def copy(self) -> PackedRows:
-        return PackedRows([list(chunk) for chunk in self._chunks], list(self.ids))
+        chunks = [list(chunk) for chunk in self._chunks]
+        return PackedRows(chunks, list(self.ids), array("q", self.starts), array("q", self.ends))
+
+    def key_at(self, index: int) -> DayKey:
+        """Row ``index``'s sort key in ``compact`` form, without decoding its chunk."""
+        return (self.starts[index], self.ends[index], self.ids[index])
+
+    def days(self) -> bytes:
+        """The day columns as an entry stores them."""
+        return self.starts.tobytes() + self.ends.tobytes()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -107,6 +150,9 @@ class PackedRows:
         return rows
 
     def insert(self, index: int, row: Any) -> None:
+        first, last = _days(row)
+        self.starts.insert(index, first)
+        self.ends.insert(index, last)
         if not self._chunks:
             self._chunks.append([None, [row], 1])
             self.ids.insert(index, row[0])
@@ -127,6 +173,8 @@ class PackedRows:
         rows = self._changed(number, offset)
         del rows[at]
         del self.ids[index]
+        del self.starts[index]
+        del self.ends[index]
         if rows:
             self._chunks[number][2] = len(rows)
         else:
@@ -139,6 +187,7 @@ class PackedRows:
         events are in are encoded again. Short runs are merged into the next chunk."""
         chunks: list[list[Any]] = []
         ids: list[str] = []
+        starts, ends = array("q"), array("q")
         pending: list[Any] = []
         k, kept, offset = 0, 0, 0
 
@@ -147,6 +196,9 @@ class PackedRows:
             del pending[:count]
             chunks.append([None, piece, len(piece)])
             ids.extend(row[0] for row in piece)
+            days = list(map(_days, piece))
+            starts.extend(d[0] for d in days)
+            ends.extend(d[1] for d in days)
 
         for number, chunk in enumerate(self._chunks):
             end = offset + chunk[2]
@@ -161,6 +213,8 @@ class PackedRows:
                     emit(len(pending))
                 chunks.append(list(chunk))
                 ids.extend(self.ids[offset:end])
+                starts.extend(self.starts[offset:end])
+                ends.extend(self.ends[offset:end])
                 kept += chunk[2]
             else:
                 for row in self._rows_of(number, offset):
@@ -177,7 +231,7 @@ class PackedRows:
         pending.extend(row for _, row in inserts[k:])
         while pending:
             emit(CHUNK_ROWS if len(pending) >= 2 * CHUNK_ROWS else len(pending))
-        return PackedRows(chunks, ids)
+        return PackedRows(chunks, ids, starts, ends)
 
     def lengths(self) -> tuple[int, ...]:
         return tuple(chunk[2] for chunk in self._chunks)
