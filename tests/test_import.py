@@ -340,6 +340,25 @@ def _roundtrip(tmp_path: Path, document: dict[str, object], fmt: str) -> tuple[l
 
 
 @pytest.mark.parametrize("fmt", ["json", "ics", "timelinejs"])
+def test_ids_yaml_would_read_as_other_types_are_written_quoted(tmp_path: Path, fmt: str) -> None:
+    """Imported ids (from an iCalendar UID, say) such as `on`, `2024` or `2024-01-02` would load
+    as a yes/no value, a number or a date if written plain: the import writes them quoted."""
+    ids = ["on", "no", "2024", "2024-01-02", "null", "1e5"]
+    document = {
+        "version": 1,
+        "companies": [{"name": "Example Corp"}],
+        "events": [
+            {"id": i, "date": "2020-01-01", "title": f"Event {i}", "companies": ["Example Corp"], "kind": "other",
+             "related": [ids[(n + 1) % len(ids)]]}
+            for n, i in enumerate(ids)
+        ],
+    }  # fmt: skip
+    before, after = _roundtrip(tmp_path, document, fmt)
+    assert sorted(e.id for e in after) == sorted(ids)  # type: ignore[attr-defined]
+    assert after == before  # related links to such ids included
+
+
+@pytest.mark.parametrize("fmt", ["json", "ics", "timelinejs"])
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=_store())
 def test_an_export_imports_back_as_the_same_events(tmp_path: Path, fmt: str, document: dict[str, object]) -> None:

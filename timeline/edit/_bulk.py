@@ -67,7 +67,7 @@ def _source(source: Source) -> str:
 def event_fields(event: Event, order: Sequence[str]) -> list[tuple[str, str | list[str]]]:
     """The event's keys and rendered values, in the file's key order, then the model's."""
     values: dict[str, str | list[str]] = {
-        "id": event.id,
+        "id": quote(event.id),  # ids like `on`, `2024` or `2024-01-02` read as a yes/no, a number, a date
         "date": date_scalar(str(event.date)),
         "title": _text(event.title),
         "companies": [quote(c) for c in event.companies],
@@ -80,7 +80,7 @@ def event_fields(event: Event, order: Sequence[str]) -> list[tuple[str, str | li
     if event.sources:
         values["sources"] = [_source(s) for s in event.sources]
     if event.related:
-        values["related"] = list(event.related)
+        values["related"] = [quote(r) for r in event.related]
     if event.imported is not None:
         pairs = [
             (k, str(v) if k in ("row", "at") else _q(str(v)))
