@@ -29,32 +29,28 @@ def store(sample_copy: Path) -> Path:
     return sample_copy
 
 
-def sign(entry: Path, value: Any, *, by: str) -> None:
-    """Write ``value`` as an entry signed by the user's own key (what this code writes) or by
-    someone who knows the format but not the key."""
+def sign(entry: Path, head: Any, chunks: list[bytes], *, by: str) -> None:
+    """Write an entry of ``head`` and ``chunks`` signed by the user's own key (what this code
+    writes) or by someone who knows the format but not the key."""
+    source = _entry.read_source(entry) or ""
     if by == "user":
-        _entry.write_blob(entry.parent, entry, value, _entry.read_source(entry) or "")
+        _entry.write_blob(entry.parent, entry, head, chunks, source)
         return
-    payload = marshal.dumps(value)
-    source = (_entry.read_source(entry) or "").encode()
-    mac = _entry._mac(os.urandom(32), payload)
     entry.unlink()
-    entry.write_bytes(
-        _entry._MAGIC + len(payload).to_bytes(8, "little") + mac + len(source).to_bytes(2, "little") + source + payload
-    )
+    entry.write_bytes(b"".join(_entry.entry_bytes(os.urandom(32), head, chunks, source)))
 
 
 def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None], *, by: str = "attacker") -> None:
     """Rewrite the entry as only someone who knows the format could: same keys, its rows
     changed by ``change(rows, companies)``, signed ``by`` the user's key or a key of their own."""
-    tag, keys, data = _entry.read_blob(entry)
-    companies, ids, _, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
-    rows = [list(row) for blob in blobs for row in marshal.loads(blob)]  # noqa: S302
+    (tag, keys, fields), chunks = _entry.read_blob(entry)
+    companies, ids, _, order, texts, days = fields
+    rows = [list(row) for chunk in chunks for row in marshal.loads(chunk)]  # noqa: S302 - the test's own entry
     companies = [list(c) for c in companies]
     change(rows, companies)
-    blobs = (marshal.dumps(tuple(tuple(r) for r in rows)),)
-    new = marshal.dumps((tuple(tuple(c) for c in companies), ids, (len(rows),), blobs, order, texts, days))
-    sign(entry, (tag, keys, new), by=by)
+    blobs = [marshal.dumps(tuple(tuple(r) for r in rows))]
+    new = (tuple(tuple(c) for c in companies), ids, (len(rows),), order, texts, days)
+    sign(entry, (tag, keys, new), blobs, by=by)
 
 
 def set_field(index: int, value: Any) -> Callable[[list[Row], list[Any]], None]:
@@ -260,12 +256,12 @@ def test_a_folder_stores_own_entry_is_kept_over_the_budget(
 
 
 def swap_first_two_in_order(entry: Path) -> None:
-    tag, keys, data = _entry.read_blob(entry)
-    companies, row_ids, lengths, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
+    (tag, keys, fields), chunks = _entry.read_blob(entry)
+    companies, row_ids, lengths, order, texts, days = fields
     ids = list(order[0])
     ids[0], ids[1] = ids[1], ids[0]
-    new = marshal.dumps((companies, row_ids, lengths, blobs, (tuple(ids), *order[1:]), texts, days))
-    sign(entry, (tag, keys, new), by="user")
+    new = (companies, row_ids, lengths, (tuple(ids), *order[1:]), texts, days)
+    sign(entry, (tag, keys, new), [bytes(c) for c in chunks], by="user")
 
 
 @pytest.mark.parametrize("command", ["edit", "rm"])
@@ -295,8 +291,9 @@ def assert_entry_passes_the_checks(entry: Path) -> None:
     from timeline.store._checks import check_ids, check_rows, registry_of
     from timeline.store._rows import PackedRows
 
-    _, _, data = _entry.read_blob(entry)
-    companies, joined, lengths, blobs, order, texts, days = marshal.loads(data)  # noqa: S302 - the test's own entry
+    (_, _, fields), chunks = _entry.read_blob(entry)
+    companies, joined, lengths, order, texts, days = fields
+    blobs = tuple(chunks)
     assert len(texts) == (len(order) if len(order) > 1 else 0)  # a folder store's files' companies
     registry = registry_of(companies)
     ids = check_ids(joined)

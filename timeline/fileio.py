@@ -111,7 +111,7 @@ def create_temp(path: Path) -> tuple[int, Path]:
 
 def atomic_write(
     path: Path,
-    data: bytes,
+    data: bytes | list[bytes],
     *,
     mode: int | None = None,
     durable: bool = True,
@@ -134,7 +134,8 @@ def atomic_write(
         raise WriteError(f"cannot write {path}: {error.strerror}") from error
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in [data] if isinstance(data, bytes) else data:  # parts: no copy to join them
+                handle.write(part)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

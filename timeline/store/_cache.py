@@ -83,11 +83,11 @@ def _use_entry(entry: Path, build: Callable[[Any, Any], T | None]) -> T | None:
     the process ends, so the collector is kept from walking it (a tenth of a warm start at
     100,000 events); a used entry is marked recently used, so pruning takes it last."""
     try:
-        fields = read_blob(entry)
-        if type(fields) is not tuple or len(fields) != 3 or fields[0] != _TAG:
+        head, chunks = read_blob(entry)
+        if type(head) is not tuple or len(head) != 3 or head[0] != _TAG:
             raise ValueError("not an entry of this version")
         with gc_paused():
-            value = build(fields[1], fields[2])
+            value = build(head[1], (head[2], chunks))
             if value is None:
                 return None  # stale: the next write replaces it
             gc.freeze()
@@ -146,8 +146,8 @@ def write(
     each file's companies text, for a folder store (see ``_parts.company_texts``)."""
     packed = PackedRows.from_rows(pack_rows(store.events)) if rows is None else rows
     entry = _entry(folder, store_path)
-    data = payload(store.registry, packed, store.order, texts)
-    write_blob(folder, entry, (_TAG, keys, data), str(store_path.resolve()))
+    fields, chunks = payload(store.registry, packed, store.order, texts)
+    write_blob(folder, entry, (_TAG, keys, fields), chunks, str(store_path.resolve()))
     prune(folder, {entry.name})
 
 
@@ -212,5 +212,6 @@ def read_content(folder: Path, key: str, files: tuple[Path, ...] = ()) -> Store 
 def write_content(folder: Path, key: str, store: Store) -> None:
     """Save ``store`` under ``key`` and drop all but the newest few such entries."""
     entry = _content_entry(folder, key)
-    write_blob(folder, entry, (_TAG, key, _pack(store)))
+    fields, chunks = _pack(store)
+    write_blob(folder, entry, (_TAG, key, fields), chunks)
     prune(folder, {entry.name})

@@ -38,15 +38,15 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
 # 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed;
 # 8: each file's companies text, so that a stale entry of a folder store serves its unchanged
-# files, and each row's first and last day
-CACHE_FORMAT = 8
+# files, and each row's first and last day; 9: the chunks after the marshalled head, read as views
+CACHE_FORMAT = 9
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
 _TAG = (CACHE_FORMAT, __version__, sys.version_info[:2])
 FileKey = tuple[str, int, int, int]
 
 
-_MAGIC = b"TLC8"
+_MAGIC = b"TLC9"
 # magic, payload length (8 bytes), MAC of the payload (16 bytes: keyed BLAKE2b), length of the
 # source (2 bytes), then the source: the path of the store or file the entry is for, readable
 # without the payload so that pruning can find entries of stores that no longer exist.
@@ -128,10 +128,11 @@ def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
     return blake2b(payload, key=key, digest_size=16).digest()
 
 
-def read_blob(path: Path) -> Any:
-    """An entry's object: a regular file of this user, bounded, signed with the folder's key;
-    OSError or ValueError when it is anything else (a FIFO, a device, a link, damaged, foreign,
-    crafted)."""
+def read_blob(path: Path) -> tuple[Any, list[memoryview]]:
+    """An entry's head (its marshalled object) and chunks (views of the bytes read, not
+    copies: at 100,000 events, copying them cost 25 ms a read): a regular file of this user,
+    bounded, signed with the folder's key; OSError or ValueError when it is anything else (a
+    FIFO, a device, a link, damaged, foreign, crafted)."""
     if not owned_folder(path.parent, create=False):
         raise ValueError("cache folder not trusted")
     key = _key(path.parent, create=False)
@@ -144,7 +145,17 @@ def read_blob(path: Path) -> Any:
     payload = memoryview(blob)[source.stop :]
     if length != len(payload) or _mac(key, payload) != mac:
         raise ValueError("damaged or foreign cache entry")
-    return marshal.loads(payload)  # noqa: S302 - signed with this user's own key: written by this code
+    size = int.from_bytes(payload[:8], "little")
+    head, sizes = marshal.loads(payload[8 : 8 + size])  # noqa: S302 - signed with this user's own key
+    if type(sizes) is not tuple or not all(type(n) is int and n >= 0 for n in sizes):
+        raise ValueError("odd cache entry")
+    chunks, at = [], 8 + size
+    for n in sizes:
+        chunks.append(payload[at : at + n])
+        at += n
+    if at != len(payload):
+        raise ValueError("odd cache entry")
+    return head, chunks
 
 
 def read_source(path: Path) -> str | None:
@@ -172,7 +183,19 @@ def _header(blob: bytes) -> tuple[int, bytes, slice]:
     return int.from_bytes(blob[4:12], "little"), blob[12:28], slice(_HEADER, _HEADER + size)
 
 
-def write_blob(folder: Path, path: Path, value: Any, source: str = "") -> None:
+def entry_bytes(key: bytes, head: Any, chunks: Sequence[bytes | memoryview], source: str) -> list[bytes]:
+    """An entry's bytes, signed with ``key``: the header, then the payload (the marshalled
+    head, with the chunks' sizes, then the chunks as they are)."""
+    meta = marshal.dumps((head, tuple(map(len, chunks))))
+    payload = b"".join([len(meta).to_bytes(8, "little"), meta, *chunks])
+    raw = source.encode("utf-8", "surrogateescape")[:MAX_SOURCE_BYTES]
+    header = _MAGIC + len(payload).to_bytes(8, "little") + _mac(key, payload) + len(raw).to_bytes(2, "little") + raw
+    return [header, payload]
+
+
+def write_blob(
+    folder: Path, path: Path, head: Any, chunks: Sequence[bytes | memoryview] = (), source: str = ""
+) -> None:
     """Save an entry (private, atomic, not fsynced, signed) for ``source``, the path it is
     for; failures are ignored (no cache)."""
     with contextlib.suppress(OSError, WriteError):
@@ -181,10 +204,7 @@ def write_blob(folder: Path, path: Path, value: Any, source: str = "") -> None:
         key = _key(folder, create=True)
         if key is None:
             return
-        payload = marshal.dumps(value)
-        raw = source.encode("utf-8", "surrogateescape")[:MAX_SOURCE_BYTES]
-        header = _MAGIC + len(payload).to_bytes(8, "little") + _mac(key, payload) + len(raw).to_bytes(2, "little") + raw
-        atomic_write(path, header + payload, durable=False)
+        atomic_write(path, entry_bytes(key, head, chunks, source), durable=False)
 
 
 def discard(path: Path) -> None:
@@ -224,28 +244,33 @@ def pack_companies(registry: Registry) -> tuple[Any, ...]:
     return tuple((c.name, c.aliases, c.parent) for c in registry.companies)
 
 
+Payload = tuple[tuple[Any, ...], Sequence[bytes | memoryview]]  # (fields, chunks)
+
+
 def payload(
     registry: Registry, rows: PackedRows, order: tuple[tuple[str, ...], ...], texts: tuple[str, ...] = ()
-) -> bytes:
-    """A whole store as an entry's payload: companies, the rows' ids (one text, a line each),
-    the chunks' lengths and the chunks, each file's ids in file order, (for a folder store)
-    each file's ``companies:`` text, which re-validating a changed file next to it needs, and
-    the rows' first and last days (``_rows.compact``)."""
+) -> Payload:
+    """A whole store as an entry's fields and chunks: companies, the rows' ids (one text, a
+    line each), the chunks' lengths, each file's ids in file order, (for a folder store) each
+    file's ``companies:`` text, which re-validating a changed file next to it needs, and the
+    rows' first and last days (``_rows.compact``); the chunks are the marshalled rows."""
     ids = "\n".join(rows.ids)
-    return marshal.dumps((pack_companies(registry), ids, rows.lengths(), rows.blobs(), order, texts, rows.days()))
+    return (pack_companies(registry), ids, rows.lengths(), order, texts, rows.days()), rows.blobs()
 
 
 def unpack_payload(data: object) -> tuple[Any, ...]:
-    """A payload's seven fields (ValueError when it has not seven)."""
-    if type(data) is not bytes:
+    """A payload's fields and its chunks as the seven values ``payload`` packed (ValueError
+    when it is odd)."""
+    if type(data) is not tuple or len(data) != 2:
         raise ValueError("not a cache payload")
-    fields = marshal.loads(data)  # noqa: S302 - signed with this user's key: our own
-    if type(fields) is not tuple or len(fields) != 7:
+    fields, chunks = data
+    if type(fields) is not tuple or len(fields) != 6:
         raise ValueError("not a cache payload")
-    return fields
+    companies, ids, lengths, order, texts, days = fields
+    return companies, ids, lengths, tuple(chunks), order, texts, days
 
 
-def _pack(store: Store) -> bytes:
+def _pack(store: Store) -> Payload:
     return payload(store.registry, PackedRows.from_rows(pack_rows(store.events)), store.order)
 
 

@@ -62,7 +62,7 @@ class PackedRows:
         """Chunks as read from an entry, not yet decoded (ValueError when they are odd)."""
         if type(blobs) is not tuple or type(lengths) is not tuple or len(blobs) != len(lengths):
             raise ValueError("cache rows are not chunks")
-        if not all(type(b) is bytes for b in blobs) or not all(type(n) is int and n > 0 for n in lengths):
+        if not all(type(b) in (bytes, memoryview) for b in blobs) or not all(type(n) is int and n > 0 for n in lengths):
             raise ValueError("cache rows are not chunks")
         if sum(lengths) != len(ids):
             raise ValueError("cache chunks do not hold the ids")
@@ -236,5 +236,5 @@ class PackedRows:
     def lengths(self) -> tuple[int, ...]:
         return tuple(chunk[2] for chunk in self._chunks)
 
-    def blobs(self) -> tuple[bytes, ...]:
+    def blobs(self) -> tuple[bytes | memoryview, ...]:
         return tuple(blob if blob is not None else marshal.dumps(tuple(rows)) for blob, rows, _ in self._chunks)
