@@ -246,7 +246,7 @@ def _apply(state: FileState, edits: list[tuple[int, int, list[str]]]) -> str:
         block = "".join(line + newline for line in new)
         if start == len(text) and text and not text.endswith("\n"):
             block = newline + block  # the last line had no line break
-        text = text[:start] + block + text[stop:]
+        text = "".join((text[:start], block, text[stop:]))  # one new text, not two
     return bom + text
 
 

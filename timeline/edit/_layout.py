@@ -28,7 +28,8 @@ class Lines:
         self.text = text
         self.known: dict[int, int] = {0: 0}  # line number -> offset of its first character
         self._starts = [0]
-        self._count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+        self.newlines = text.count("\n")
+        self._count = self.newlines + (1 if text and not text.endswith("\n") else 0)
 
     def __len__(self) -> int:
         return self._count
@@ -98,9 +99,14 @@ class ItemLines:
             raise IndexError(index)
         line = self._known.get(index)
         if line is None:
+            at = self._offsets[index]
             before = [i for i in (index - 1, index - 2) if i in self._known]
             offset, line = (self._offsets[before[0]], self._known[before[0]]) if before else self._base
-            line += self._text.count("\n", offset, self._offsets[index])
+            if not before and at - offset > len(self._text) - at:
+                # nearer the end (an item late in a long file): count the lines after it instead
+                line = self._lines.newlines - self._text.count("\n", at)
+            else:
+                line += self._text.count("\n", offset, at)
             self._known[index] = line
             self._lines.learn(line, self._offsets[index])
         return line
