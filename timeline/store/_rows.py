@@ -188,23 +188,27 @@ class PackedRows:
         chunks: list[list[Any]] = []
         ids: list[str] = []
         starts, ends = array("q"), array("q")
-        pending: list[Any] = []
+        pending: list[tuple[Any, int, int]] = []  # (row, first day, last day): old rows keep theirs
         k, kept, offset = 0, 0, 0
+
+        def insert_due() -> None:
+            nonlocal k
+            while k < len(inserts) and inserts[k][0] <= kept:
+                row = inserts[k][1]
+                pending.append((row, *_days(row)))
+                k += 1
 
         def emit(count: int) -> None:
             piece = pending[:count]
             del pending[:count]
-            chunks.append([None, piece, len(piece)])
-            ids.extend(row[0] for row in piece)
-            days = list(map(_days, piece))
-            starts.extend(d[0] for d in days)
-            ends.extend(d[1] for d in days)
+            chunks.append([None, [p[0] for p in piece], len(piece)])
+            ids.extend(p[0][0] for p in piece)
+            starts.extend(p[1] for p in piece)
+            ends.extend(p[2] for p in piece)
 
         for number, chunk in enumerate(self._chunks):
             end = offset + chunk[2]
-            while k < len(inserts) and inserts[k][0] <= kept:
-                pending.append(inserts[k][1])
-                k += 1
+            insert_due()
             touched = (k < len(inserts) and inserts[k][0] < kept + chunk[2]) or not dropped.isdisjoint(
                 self.ids[offset:end]
             )
@@ -217,18 +221,17 @@ class PackedRows:
                 ends.extend(self.ends[offset:end])
                 kept += chunk[2]
             else:
-                for row in self._rows_of(number, offset):
+                for place, row in enumerate(self._rows_of(number, offset), offset):
                     if row[0] in dropped:
                         continue
-                    while k < len(inserts) and inserts[k][0] <= kept:
-                        pending.append(inserts[k][1])
-                        k += 1
-                    pending.append(row)
+                    insert_due()
+                    pending.append((row, self.starts[place], self.ends[place]))
                     kept += 1
                 while len(pending) >= 2 * CHUNK_ROWS:
                     emit(CHUNK_ROWS)
             offset = end
-        pending.extend(row for _, row in inserts[k:])
+        kept = len(self.ids) + len(inserts)  # the inserts left go at the end
+        insert_due()
         while pending:
             emit(CHUNK_ROWS if len(pending) >= 2 * CHUNK_ROWS else len(pending))
         return PackedRows(chunks, ids, starts, ends)
