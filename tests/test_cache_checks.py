@@ -44,12 +44,12 @@ def rewrite_entry(entry: Path, change: Callable[[list[Row], list[Any]], None], *
     """Rewrite the entry as only someone who knows the format could: same keys, its rows
     changed by ``change(rows, companies)``, signed ``by`` the user's key or a key of their own."""
     (tag, keys, fields), chunks = _entry.read_blob(entry)
-    companies, ids, _, order, texts, days = fields
+    companies, ids, _, order, texts, days, linked = fields
     rows = [list(row) for chunk in chunks for row in marshal.loads(chunk)]  # noqa: S302 - the test's own entry
     companies = [list(c) for c in companies]
     change(rows, companies)
     blobs = [marshal.dumps(tuple(tuple(r) for r in rows))]
-    new = (tuple(tuple(c) for c in companies), ids, (len(rows),), order, texts, days)
+    new = (tuple(tuple(c) for c in companies), ids, (len(rows),), order, texts, days, linked)
     sign(entry, (tag, keys, new), blobs, by=by)
 
 
@@ -257,10 +257,10 @@ def test_a_folder_stores_own_entry_is_kept_over_the_budget(
 
 def swap_first_two_in_order(entry: Path) -> None:
     (tag, keys, fields), chunks = _entry.read_blob(entry)
-    companies, row_ids, lengths, order, texts, days = fields
+    companies, row_ids, lengths, order, texts, days, linked = fields
     ids = list(order[0])
     ids[0], ids[1] = ids[1], ids[0]
-    new = (companies, row_ids, lengths, (tuple(ids), *order[1:]), texts, days)
+    new = (companies, row_ids, lengths, (tuple(ids), *order[1:]), texts, days, linked)
     sign(entry, (tag, keys, new), [bytes(c) for c in chunks], by="user")
 
 
@@ -292,15 +292,17 @@ def assert_entry_passes_the_checks(entry: Path) -> None:
     from timeline.store._rows import PackedRows
 
     (_, _, fields), chunks = _entry.read_blob(entry)
-    companies, joined, lengths, order, texts, days = fields
+    companies, joined, lengths, order, texts, days, linked = fields
     blobs = tuple(chunks)
     assert len(texts) == (len(order) if len(order) > 1 else 0)  # a folder store's files' companies
     registry = registry_of(companies)
     ids = check_ids(joined)
-    packed = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days)
+    packed = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days, linked)
     rows = tuple(packed)
     assert check_rows(rows, registry)[0] == ids
-    assert days == PackedRows.from_rows(rows).days()  # each row's first and last day
+    exact = PackedRows.from_rows(rows)
+    assert days == exact.days()  # each row's first and last day
+    assert packed.linked >= exact.linked  # every id a related link names (after edits, maybe more)
     assert sum(map(len, order)) == len(rows) and set().union(*order) == ids
 
 

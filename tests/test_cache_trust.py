@@ -120,16 +120,19 @@ def test_chunked_rows_insert_and_delete_like_a_list(size: int, ops: list[tuple[b
             del rows[at]
         assert len(rows) == len(model)
     assert list(rows) == model
-    assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids), rows.days())) == model
+    assert list(PackedRows.from_entry(rows.blobs(), rows.lengths(), list(rows.ids), rows.days(), rows.links())) == model
     assert rows.ids == [r[0] for r in model]
     assert_days_follow_the_rows(rows, model)
 
 
 def row(event_id: str, number: int) -> tuple[object, ...]:
-    """A packed row as far as the chunks care: id, start and end (year, month, day, ~, ?)."""
+    """A packed row as far as the chunks care: id, start and end (year, month, day, ~, ?), and
+    related links (the rest of a row's fields are opaque to them)."""
     month = None if number % 5 == 0 else number % 12 + 1
     end = (2021, None, None, False, False) if number % 7 == 0 else None
-    return (event_id, (2000 + number % 20, month, None if month is None else number % 28 + 1, False, False), end)
+    start = (2000 + number % 20, month, None if month is None else number % 28 + 1, False, False)
+    related = (f"row-{number // 3}",) if number % 3 == 0 else ()
+    return (event_id, start, end, None, None, None, None, None, None, related, None)
 
 
 def assert_days_follow_the_rows(rows: object, model: list[tuple[object, ...]]) -> None:
@@ -140,6 +143,7 @@ def assert_days_follow_the_rows(rows: object, model: list[tuple[object, ...]]) -
     from timeline.store._rows import PackedRows, compact
 
     assert isinstance(rows, PackedRows)
+    assert rows.linked >= {link for r in model for link in r[9]}  # type: ignore[attr-defined]
     for at, r in enumerate(model):
         date = EventDate(PartialDate(*r[1]), None if r[2] is None else PartialDate(*r[2]))  # type: ignore[misc]
         assert rows.key_at(at) == compact(sort_key(date, str(r[0])))
@@ -158,7 +162,7 @@ def test_merged_rows_are_the_rows_kept_with_the_new_ones_in_place(size: int, dro
 
     old = [row(f"row-{n}", n) for n in range(size)]
     packed = PackedRows.from_rows(tuple(old))
-    rows = PackedRows.from_entry(packed.blobs(), packed.lengths(), [str(r[0]) for r in old], packed.days())
+    rows = PackedRows.from_entry(packed.blobs(), packed.lengths(), [str(r[0]) for r in old], packed.days(), packed.links())
     dropped = {f"row-{n}" for n in drop}
     kept = [r for r in old if r[0] not in dropped]
     inserts = [(p % (len(kept) + 1), row(f"new-{i}", p)) for i, p in enumerate(sorted(places))]
@@ -168,6 +172,7 @@ def test_merged_rows_are_the_rows_kept_with_the_new_ones_in_place(size: int, dro
         expected.insert(place + shift, new)
     merged = rows.merged(dropped, inserts)
     assert merged.ids == [r[0] for r in expected]
-    assert list(PackedRows.from_entry(merged.blobs(), merged.lengths(), list(merged.ids), merged.days())) == expected
+    read_back = PackedRows.from_entry(merged.blobs(), merged.lengths(), list(merged.ids), merged.days(), merged.links())
+    assert list(read_back) == expected
     assert all(0 < n < 2 * CHUNK_ROWS for n in merged.lengths())
     assert_days_follow_the_rows(merged, expected)

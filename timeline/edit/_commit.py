@@ -190,10 +190,13 @@ def _blank_or_comment(line: str) -> bool:
 
 def _text_edits(state: FileState, ops: list[Op]) -> list[tuple[int, int, list[str]]]:
     """(first, end, new lines) replacements of the file's lines for its operations."""
-    layout, style = state.layout, state.style
+    layout = state.layout
     lines = layout.lines
     edits: list[tuple[int, int, list[str]]] = []
-    blank = [""] if style.blank_between else []
+    # The style (read by composing a few items, with yaml) only where new lines go in: `rm`
+    # needs neither.
+    inserting = any(op.action == "insert" for op in ops)
+    blank = [""] if inserting and state.style.blank_between else []
     for op in ops:
         if op.action == "text":  # the whole file (edit --file)
             edits.append((0, len(lines), op.lines))

@@ -38,7 +38,8 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 3: events carry `imported`; 4: packed rows kept for edits; 5: rows in chunks, checked on read;
 # 6: the rows' ids beside the chunks, which edits decode only as they read them; 7: signed;
 # 8: each file's companies text, so that a stale entry of a folder store serves its unchanged
-# files, and each row's first and last day; 9: the chunks after the marshalled head, read as views
+# files, and each row's first and last day; 9: the chunks after the marshalled head, read as
+# views, and the ids that related links name
 CACHE_FORMAT = 9
 # The code's version is part of the key: a release with stricter validation must not keep
 # serving events that an older one accepted.
@@ -255,19 +256,20 @@ def payload(
     file's ``companies:`` text, which re-validating a changed file next to it needs, and the
     rows' first and last days (``_rows.compact``); the chunks are the marshalled rows."""
     ids = "\n".join(rows.ids)
-    return (pack_companies(registry), ids, rows.lengths(), order, texts, rows.days()), rows.blobs()
+    fields = (pack_companies(registry), ids, rows.lengths(), order, texts, rows.days(), rows.links())
+    return fields, rows.blobs()
 
 
 def unpack_payload(data: object) -> tuple[Any, ...]:
-    """A payload's fields and its chunks as the seven values ``payload`` packed (ValueError
+    """A payload's fields and its chunks as the eight values ``payload`` packed (ValueError
     when it is odd)."""
     if type(data) is not tuple or len(data) != 2:
         raise ValueError("not a cache payload")
     fields, chunks = data
-    if type(fields) is not tuple or len(fields) != 6:
+    if type(fields) is not tuple or len(fields) != 7:
         raise ValueError("not a cache payload")
-    companies, ids, lengths, order, texts, days = fields
-    return companies, ids, lengths, tuple(chunks), order, texts, days
+    companies, ids, lengths, order, texts, days, linked = fields
+    return companies, ids, lengths, tuple(chunks), order, texts, days, linked
 
 
 def _pack(store: Store) -> Payload:
@@ -278,9 +280,9 @@ def read_payload(data: object, files: tuple[Path, ...], *, lazy: bool = False) -
     """The store in a payload whose entry's MAC verified (written by this code). ``lazy``: for
     an edit, whose events are decoded, checked value by value (``_checks``, as a second line of
     defence) and built only when read."""
-    companies, joined, lengths, blobs, order, _, days = unpack_payload(data)
+    companies, joined, lengths, blobs, order, _, days, linked = unpack_payload(data)
     registry = registry_of(companies)
-    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days)
+    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days, linked)
     events: Sequence[Event]
     if lazy:
         ids = check_ids(joined)

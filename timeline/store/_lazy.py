@@ -118,7 +118,10 @@ class LazyEvents(Sequence[Event]):
         return None if at is None else self[at]
 
     def linking(self, event_id: str) -> list[Event]:
-        """The events whose related links name ``event_id`` (only they are built)."""
+        """The events whose related links name ``event_id`` (only they are built; none is
+        looked at when no row links to it)."""
+        if event_id not in self._rows.linked:
+            return []
         try:
             column = tuple(map(itemgetter(RELATED_COLUMN), self._rows))
         except (ValueError, TypeError, IndexError, EOFError) as error:

@@ -58,7 +58,7 @@ def load_changed(
 ) -> Partial | None:
     """The store from a stale entry's payload and the files that changed, or None (then load
     it all). ValueError and the like when the payload is odd."""
-    companies, joined, lengths, blobs, order, texts, days = unpack_payload(data)
+    companies, joined, lengths, blobs, order, texts, days, linked = unpack_payload(data)
     if type(old_keys) is not tuple or len(order) != len(old_keys) or len(texts) != len(old_keys):
         return None
     old_files = {key: number for number, key in enumerate(old_keys)}
@@ -89,7 +89,7 @@ def load_changed(
     if pack_companies(fresh.registry) != companies:
         return None  # a file's companies changed: every file must be resolved again
 
-    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days)
+    rows = PackedRows.from_entry(blobs, lengths, joined.split("\n") if joined else [], days, linked)
     every = rows.all_rows(keep=True)
     old_events = events_from_columns(tuple(zip(*every, strict=True))) if every else ()
     del every

@@ -6,10 +6,15 @@ from __future__ import annotations
 import marshal
 from array import array
 from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from timeline.dates import EventDate, PartialDate
 from timeline.model import sort_key
+from timeline.store._checks import RELATED_COLUMN
+
+_RELATED = itemgetter(RELATED_COLUMN)
 
 CHUNK_ROWS = 1024  # rows per marshalled chunk: an edit re-encodes about this many, not all
 DayKey = tuple[int, int, str]
@@ -40,25 +45,31 @@ class PackedRows:
     the rest of an ``add``), and an edit decodes only the chunks it reads. A chunk decoded from
     an entry must hold exactly the ids the entry lists for its place (else ValueError)."""
 
-    __slots__ = ("_chunks", "ends", "ids", "starts")
+    __slots__ = ("_chunks", "ends", "ids", "linked", "starts")
 
-    def __init__(self, chunks: list[list[Any]], ids: list[str], starts: array[int], ends: array[int]) -> None:
+    def __init__(
+        self, chunks: list[list[Any]], ids: list[str], starts: array[int], ends: array[int], linked: set[str]
+    ) -> None:
         self._chunks = [chunk for chunk in chunks if chunk[2]]  # [blob or None, rows or None, length]
         self.ids = ids
         # Each row's first and last day (see ``compact``): edits find where an event sorts, and
         # which events fall in a period, without decoding chunks.
         self.starts = starts
         self.ends = ends
+        # The ids some row's related links name (after edits, perhaps more): `rm` of any other
+        # event needs no look at the rows for links to it.
+        self.linked = linked
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> PackedRows:
         pieces = [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
         days = list(map(_days, rows))
         starts, ends = array("q", [d[0] for d in days]), array("q", [d[1] for d in days])
-        return cls([[None, piece, len(piece)] for piece in pieces], [row[0] for row in rows], starts, ends)
+        linked = set(chain.from_iterable(map(_RELATED, rows)))
+        return cls([[None, piece, len(piece)] for piece in pieces], [row[0] for row in rows], starts, ends, linked)
 
     @classmethod
-    def from_entry(cls, blobs: object, lengths: object, ids: list[str], days: object) -> PackedRows:
+    def from_entry(cls, blobs: object, lengths: object, ids: list[str], days: object, linked: object) -> PackedRows:
         """Chunks as read from an entry, not yet decoded (ValueError when they are odd)."""
         if type(blobs) is not tuple or type(lengths) is not tuple or len(blobs) != len(lengths):
             raise ValueError("cache rows are not chunks")
@@ -68,14 +79,17 @@ class PackedRows:
             raise ValueError("cache chunks do not hold the ids")
         if type(days) is not bytes or len(days) != 16 * len(ids):
             raise ValueError("cache days do not match the rows")
+        if type(linked) is not str:
+            raise ValueError("cache links are not ids")
         starts, ends = array("q"), array("q")
         starts.frombytes(days[: 8 * len(ids)])
         ends.frombytes(days[8 * len(ids) :])
-        return cls([[blob, None, n] for blob, n in zip(blobs, lengths, strict=True)], ids, starts, ends)
+        chunks = [[blob, None, n] for blob, n in zip(blobs, lengths, strict=True)]
+        return cls(chunks, ids, starts, ends, set(linked.split("\n")) if linked else set())
 
     def copy(self) -> PackedRows:
         chunks = [list(chunk) for chunk in self._chunks]
-        return PackedRows(chunks, list(self.ids), array("q", self.starts), array("q", self.ends))
+        return PackedRows(chunks, list(self.ids), array("q", self.starts), array("q", self.ends), set(self.linked))
 
     def key_at(self, index: int) -> DayKey:
         """Row ``index``'s sort key in ``compact`` form, without decoding its chunk."""
@@ -84,6 +98,10 @@ class PackedRows:
     def days(self) -> bytes:
         """The day columns as an entry stores them."""
         return self.starts.tobytes() + self.ends.tobytes()
+
+    def links(self) -> str:
+        """The linked ids as an entry stores them (a line each)."""
+        return "\n".join(sorted(self.linked))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -153,6 +171,7 @@ class PackedRows:
         first, last = _days(row)
         self.starts.insert(index, first)
         self.ends.insert(index, last)
+        self.linked.update(_RELATED(row))
         if not self._chunks:
             self._chunks.append([None, [row], 1])
             self.ids.insert(index, row[0])
@@ -234,7 +253,8 @@ class PackedRows:
         insert_due()
         while pending:
             emit(CHUNK_ROWS if len(pending) >= 2 * CHUNK_ROWS else len(pending))
-        return PackedRows(chunks, ids, starts, ends)
+        linked = self.linked.union(*(_RELATED(row) for _, row in inserts))
+        return PackedRows(chunks, ids, starts, ends, linked)
 
     def lengths(self) -> tuple[int, ...]:
         return tuple(chunk[2] for chunk in self._chunks)
