@@ -35,7 +35,7 @@ from timeline.store._entry import (
 )
 from timeline.store._find import store_files
 from timeline.store._load import Store, load, load_bytes, read_files
-from timeline.store._parts import Partial, company_texts
+from timeline.store._parts import Partial, company_texts, load_changed
 from timeline.store._prune import prune
 from timeline.store._rows import PackedRows
 from timeline.store._yaml import gc_paused
@@ -165,16 +165,15 @@ def _load_cached(store_path: Path, folder: Path | None) -> tuple[Store, set[int]
 
     files = store_files(store_path)
     current = _read_all(files)
+    within = current is not None and len(current) <= MAX_STORE_FILES
+    within = within and sum(len(data) for _, data, _ in current or ()) <= MAX_STORE_BYTES
     if current is not None:
         keys = tuple(key for _, _, key in current)
-        within = len(current) <= MAX_STORE_FILES and sum(len(data) for _, data, _ in current) <= MAX_STORE_BYTES
 
         def build(old: Any, data: Any) -> Store | Partial | None:
             if old == keys:
                 return _unpack(data, tuple(files))
             if len(current) > 1 and within:
-                from timeline.store._parts import load_changed
-
                 return load_changed(data, old, current)
             return None
 
@@ -186,7 +185,10 @@ def _load_cached(store_path: Path, folder: Path | None) -> tuple[Store, set[int]
             write(folder, store_path, found.store, keys, found.rows, found.texts)
             return found.store, found.reparsed
     findings: list[Finding] = []
-    read_ok = read_files(store_path, findings)
+    if current is not None and within:  # every file read above: not read again
+        read_ok = [(path, data) for path, data, _ in current]
+    else:  # the reader says why a file cannot be read, or which limit the store is over
+        read_ok = read_files(store_path, findings)
     store = load_bytes(read_ok, findings)
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)
