@@ -416,3 +416,74 @@ def test_twenty_adds_edits_and_removals_at_once(tmp_path: Path) -> None:
     assert all(events[f"e{n:02d}"].tags == ("edited",) for n in range(7))
     assert sorted(i for i in events if i.startswith("e")) == [*(f"e{n:02d}" for n in range(7)), "e13"]
     assert leftovers(tmp_path) == []
+
+
+WRAPPED = (
+    "version: 1\ncompanies:\n  - name: A\nevents:\n"
+    '  - id: one\n    date: 2020-01-02\n    title: "A title that\n{continuation}"\n'
+    "    companies: [A]\n    kind: other\n"
+    "  - id: two\n    date: 2021-02-03\n    title: Two\n    companies: [A]\n    kind: other\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("edit", "two", "--set", "title=Changed"),
+        ("rm", "two"),
+        ("rm", "one"),
+        ("add", "--date", "2020-06-01", "--title", "Between", "-c", "A", "-k", "other", "--force"),
+    ],
+)
+def test_a_quoted_title_wrapped_at_column_zero_is_edited_in_place(
+    run: Runner, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """YAML lets a quoted value continue at column 0: that line is not the end of the list
+    (it was, and the edit of the next event failed with a traceback)."""
+    path = write_store(tmp_path, WRAPPED.format(continuation="continues at column zero"))
+    assert run("-f", str(path), "list").exit_code == 0  # the cache entry an edit then trusts
+    result = run("-f", str(path), *args)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    loaded = load(path)
+    wrapped = loaded.event("one")
+    if args[:2] == ("rm", "one"):
+        assert wrapped is None and [e.id for e in loaded.events] == ["two"]
+    else:
+        assert wrapped is not None and wrapped.title == "A title that continues at column zero"
+    if args[0] == "edit":
+        assert [e.title for e in loaded.events][1] == "Changed"
+    if args[0] == "add":
+        assert [e.title for e in loaded.events] == ["A title that continues at column zero", "Between", "Two"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("edit", "two", "--set", "title=Changed"),
+        ("rm", "two"),
+        ("add", "--date", "2020-06-01", "--title", "Between", "-c", "A", "-k", "other", "--force"),
+    ],
+)
+def test_a_value_line_that_looks_like_an_item_is_refused_and_nothing_written(
+    run: Runner, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """A quoted value whose next line reads ``  - looks like an item`` hides where the events
+    start from a line scan: the change is refused with a message, never applied to the wrong
+    lines (or a traceback)."""
+    path = write_store(tmp_path, WRAPPED.format(continuation="  - looks like an item"))
+    before = path.read_bytes()
+    assert run("-f", str(path), "list").exit_code == 0
+    result = run("-f", str(path), *args)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {path}: cannot find each event's lines (a multi-line quoted value with a line that"
+        " starts like a list item?); nothing was written: edit the file by hand\n"
+    )
+    assert path.read_bytes() == before
+
+
+def write_store(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

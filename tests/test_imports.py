@@ -66,3 +66,47 @@ def test_completion_answers_from_the_cache_without_rich(tmp_path: Path) -> None:
     imported(tmp_path, *args)  # cold: fills the cache
     modules = imported(tmp_path, *args)
     assert modules.isdisjoint(HEAVY), sorted(modules & HEAVY)
+
+
+def _warm_copy(tmp_path: Path, sample_copy: Path) -> tuple[str, ...]:
+    store = ("-f", str(sample_copy))
+    imported(tmp_path, *store, "list")  # cold: fills the cache, as the user's last command did
+    return store
+
+
+def test_a_warm_add_of_plain_values_imports_no_json_rich_or_hashing(tmp_path: Path, sample_copy: Path) -> None:
+    """An add on a warm cache needs yaml (to check the new block) and nothing else heavy."""
+    store = _warm_copy(tmp_path, sample_copy)
+    before = sample_copy.read_bytes()
+    add = ("add", "--date", "2026-06-01", "--title", "Budget probe", "-c", "Example Corp", "-k", "other", "--force")
+    modules = imported(tmp_path, *store, *add)
+    assert sample_copy.read_bytes() != before  # the add happened
+    assert modules.isdisjoint(HEAVY - {"yaml"}), sorted(modules & HEAVY)
+
+
+def test_a_warm_rm_imports_nothing_heavy(tmp_path: Path, sample_copy: Path) -> None:
+    store = _warm_copy(tmp_path, sample_copy)
+    added = ("add", "--date", "2026-06-01", "--title", "Removed soon", "-c", "Example Corp", "-k", "other", "--force")
+    imported(tmp_path, *store, *added, "--id", "removed-soon")
+    modules = imported(tmp_path, *store, "rm", "removed-soon")
+    assert "removed-soon" not in sample_copy.read_text(encoding="utf-8")
+    assert modules.isdisjoint(HEAVY), sorted(modules & HEAVY)
+
+
+_READER_PROBE = """
+import re, sys
+from timeline.store._yaml import NON_PRINTABLE_FAST, YAML_NON_PRINTABLE, prepare_yaml
+prepare_yaml()
+import yaml
+used = yaml.reader.Reader.NON_PRINTABLE
+every = "".join(map(chr, range(sys.maxunicode + 1)))
+print(used.pattern == NON_PRINTABLE_FAST, used.findall(every) == re.compile(YAML_NON_PRINTABLE).findall(every))
+"""
+
+
+def test_yaml_reader_refuses_the_same_characters_with_the_faster_class(tmp_path: Path) -> None:
+    """``prepare_yaml`` saves yaml's import ~10 ms by handing it an equivalent class: the reader
+    gets it, and it refuses exactly the characters yaml's own spelling refuses, at every code
+    point (a PyYAML that spells its class differently fails the first check: update ours)."""
+    result = subprocess.run([sys.executable, "-c", _READER_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.split() == ["True", "True"], result.stderr

@@ -82,7 +82,7 @@ def _locate(snapshot: Snapshot, event_id: str) -> tuple[int, int]:
 # --- fields inside one block ------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # internal: no generated __repr__/__eq__, whose making costs every edit's import time
 class _Field:
     key: str
     first: int

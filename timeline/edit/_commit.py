@@ -53,7 +53,7 @@ def _holds_id(lines: list[str], event_id: str) -> bool:
     return False
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # internal: no generated __repr__/__eq__, whose making costs every edit's import time
 class FileState:
     """One file of the store as read (``data`` None: a file the change creates)."""
 
@@ -78,7 +78,7 @@ class FileState:
         return self._style
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Snapshot:
     """The store's files as read under the lock, and the validated store they hold."""
 
@@ -96,10 +96,30 @@ class Snapshot:
         for number, ids in enumerate(self.store.order):
             if event_id in ids:
                 index = ids.index(event_id)
-                if self.cached and not _holds_id(event_block(self.files[number], index), event_id):
-                    raise OrderMismatch(event_id)
+                self.check_items(number)
+                if not _holds_id(event_block(self.files[number], index), event_id):
+                    self.mismatch(number)
                 return number, index
         raise KeyError(event_id)
+
+    def check_items(self, number: int) -> None:
+        """That the file's lines show as many event items as the store holds in it."""
+        if number < len(self.store.order):
+            items = self.files[number].layout.section("events").items
+            if len(items) != len(self.store.order[number]):
+                self.mismatch(number)
+
+    def mismatch(self, number: int) -> None:
+        """The lines of a file do not show its events where the store has them: from a cached
+        order, OrderMismatch (the change is planned again on a full read); from a full read,
+        the file is laid out in a way the line scan cannot follow (a line like ``  - x`` inside
+        a multi-line quoted value), and nothing is written."""
+        if self.cached:
+            raise OrderMismatch(str(self.files[number].path))
+        raise WriteError(
+            f"{self.files[number].path}: cannot find each event's lines (a multi-line quoted value"
+            " with a line that starts like a list item?); nothing was written: edit the file by hand"
+        )
 
     def new_file(self, path: Path, text: str) -> int:
         """Add a file the change will create (a folder store's new year file)."""
@@ -110,7 +130,7 @@ class Snapshot:
         return len(self.files) - 1
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Op:
     """One item operation: ``insert``/``replace``/``delete`` an event, or ``company``."""
 
@@ -124,7 +144,7 @@ class Op:
 R = TypeVar("R")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Change(Generic[R]):
     """What a plan decided: the operations, and what the command reports."""
 
@@ -132,7 +152,7 @@ class Change(Generic[R]):
     info: R
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Committed(Generic[R]):
     change: Change[R]
     store: Store
@@ -258,6 +278,8 @@ def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
     by_file: dict[int, list[Op]] = {}
     for op in ops:
         by_file.setdefault(op.file, []).append(op)
+        if op.action in ("insert", "replace", "delete"):
+            snapshot.check_items(op.file)
     return {n: _apply(snapshot.files[n], _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()}
 
 

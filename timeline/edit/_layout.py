@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from timeline.errors import WriteError
+from timeline.store._yaml import prepare_yaml
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -112,7 +113,7 @@ class ItemLines:
         return line
 
 
-@dataclass
+@dataclass(repr=False, eq=False)  # internal: no generated __repr__/__eq__, whose making costs every edit's import time
 class Section:
     """A top-level list (``companies`` or ``events``): its key line, items and end."""
 
@@ -136,7 +137,7 @@ def _is_filler(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Layout:
     """The sections of one store file's text."""
 
@@ -153,7 +154,22 @@ class Layout:
 _TOP_KEY = re.compile(r"(version|companies|events)[ \t]*:([^\r\n]*)")
 _FIRST_DASH = re.compile(r"^( *)-(?=[ \r\n]|$)", re.M)
 _CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M)
-_OTHER_TOP = re.compile(r"\n[^ \t\r\n#-]")  # a literal first character: a fast search
+# What ends a top-level list: the next top-level key, or a document marker. Any other line at
+# column 0 in a valid store continues a multi-line scalar (a quoted title wrapped at column 0).
+_TOP_LINES = ("\nversion", "\ncompanies", "\nevents", "\n---", "\n...")
+_MARKER = re.compile(r"(?:---|\.\.\.)(?=[ \t\r\n]|$)")
+
+
+def _top_starts(text: str) -> list[int]:
+    """Where the lines that can end a top-level list start: found with ``str.find`` (a fast
+    search for a few words) rather than a regex tried at every line of the file."""
+    starts = {0}
+    for word in _TOP_LINES:
+        at = text.find(word)
+        while at >= 0:
+            starts.add(at + 1)
+            at = text.find(word, at + 1)
+    return [at for at in sorted(starts) if _TOP_KEY.match(text, at) or _MARKER.match(text, at)]
 
 
 def scan(text: str) -> Layout:
@@ -166,11 +182,7 @@ def scan(text: str) -> Layout:
         text = text[1:]
     lines = Lines(text)
     sections: dict[str, Section] = {}
-    starts = [0] if text[:1] not in ("", " ", "\t", "\r", "\n", "#", "-") else []
-    at = 0
-    while (top := _OTHER_TOP.search(text, at)) is not None:  # one pass: lines at column 0
-        at = top.start() + 1
-        starts.append(at)
+    starts = _top_starts(text)
     for number, begin in enumerate(starts):
         match = _TOP_KEY.match(text, begin)
         if match is None or match[1] == "version":
@@ -228,6 +240,7 @@ _SAMPLE = 40  # items read for the style: enough to see each field, cheap at any
 def _sample_items(section: Section, lines: Lines) -> list[Node]:
     """The first items of the section as nodes: composed in one go (one call, not forty), or
     one by one when that fails, skipping any that do not compose."""
+    prepare_yaml()
     import yaml
 
     from timeline.store import yaml_loader

@@ -7,8 +7,9 @@ byte-for-byte as the user wrote them.
 
 from __future__ import annotations
 
-import json
 import re
+
+from timeline.store._yaml import prepare_yaml
 
 # The rest of a plain scalar; its first character is checked in Python (a character class up
 # to U+FFFF costs ~7 ms to compile, on every edit).
@@ -17,6 +18,7 @@ _DATE_TEXT = re.compile(r"[0-9][0-9/~?%-]*")
 
 
 def yaml_value(text: str) -> object:
+    prepare_yaml()
     import yaml
 
     from timeline.store import yaml_loader
@@ -40,6 +42,8 @@ def quote(text: str) -> str:
         and yaml_value(text) == text
     ):
         return text
+    import json  # only for text that needs quotes: most values are plain
+
     quoted = json.dumps(text, ensure_ascii=False)
     if quoted.isprintable():
         return quoted
