@@ -331,13 +331,38 @@ FAULTS = [
     ("interrupt-rename", "os.replace", KeyboardInterrupt()),
     ("interrupt-validate", "timeline.edit._commit.load_bytes", KeyboardInterrupt()),
     ("interrupt-lock", "fcntl.flock", KeyboardInterrupt()),
+    # with a warm cache, the next entry is made while the store file is fsynced
+    ("interrupt-entry", "timeline.store._cache.prepare", KeyboardInterrupt()),
 ]
 
 
+def warm_cache(store: Path, tmp_path: Path, cached: bool, step: str) -> Path | None:
+    """The cache folder of a store whose entry is warm (the fast write path), or None."""
+    if cached and step == "interrupt-validate":
+        pytest.skip("a warm change validates only its block: there is no full load to interrupt")
+    if not cached and step == "interrupt-entry":
+        pytest.skip("without a cache there is no entry to make")
+    if not cached:
+        return None
+    from timeline.store import load_cached
+
+    folder = tmp_path / "cache" / "timeline"
+    load_cached(store, folder)
+    return folder
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
 @pytest.mark.parametrize(("step", "target", "error"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_any_failure_leaves_the_store_byte_identical(
-    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, target: str, error: BaseException
+    store: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    step: str,
+    target: str,
+    error: BaseException,
+    cached: bool,
 ) -> None:
+    folder = warm_cache(store, tmp_path, cached, step)
     before = store.read_bytes()
     module_name, _, attribute = target.rpartition(".")
     module = sys.modules[module_name] if module_name in sys.modules else __import__(module_name)
@@ -353,8 +378,13 @@ def test_any_failure_leaves_the_store_byte_identical(
     monkeypatch.setattr(module, attribute, failing)
     expected = KeyboardInterrupt if isinstance(error, KeyboardInterrupt) else TimelineError
     with pytest.raises(expected):
-        add_event(store, NewEvent(date="2025-01-01", title="Never written", companies=("EXMP",), kind="other"))
+        add_event(
+            store,
+            NewEvent(date="2025-01-01", title="Never written", companies=("EXMP",), kind="other"),
+            cache_folder=folder,
+        )
     monkeypatch.undo()
+    assert calls["n"] > 0
     assert store.read_bytes() == before
     assert leftovers(tmp_path) == []
 

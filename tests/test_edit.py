@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from test_add import FAULTS, leftovers
+from test_add import FAULTS, leftovers, warm_cache
 from test_installed import _script
 
 from timeline.edit._change import FieldChanges, remove_event, set_fields
@@ -328,6 +328,7 @@ EDIT_FAULTS = [f for f in FAULTS if f[0] != "interrupt-validate"] + [
 ]
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["uncached", "cached"])
 @pytest.mark.parametrize("operation", ["edit", "rm"])
 @pytest.mark.parametrize(("step", "target", "error"), EDIT_FAULTS, ids=[f[0] for f in EDIT_FAULTS])
 def test_any_failure_of_edit_or_rm_leaves_the_store_byte_identical(
@@ -338,7 +339,9 @@ def test_any_failure_of_edit_or_rm_leaves_the_store_byte_identical(
     step: str,
     target: str,
     error: BaseException,
+    cached: bool,
 ) -> None:
+    folder = warm_cache(store, tmp_path, cached, step)
     before = store.read_bytes()
     module_name, _, attribute = target.rpartition(".")
     module = sys.modules[module_name] if module_name in sys.modules else __import__(module_name)
@@ -360,9 +363,10 @@ def test_any_failure_of_edit_or_rm_leaves_the_store_byte_identical(
                 "sample-model-one-2024",
                 FieldChanges(add_tags=("cloud",)),
                 today=load(store).events[0].date.first_day,
+                cache_folder=folder,
             )
         else:
-            remove_event(store, "example-cloud-region-2026")
+            remove_event(store, "example-cloud-region-2026", cache_folder=folder)
     monkeypatch.undo()
     assert calls["n"] > 0
     assert store.read_bytes() == before

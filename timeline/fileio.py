@@ -116,6 +116,7 @@ def atomic_write(
     mode: int | None = None,
     durable: bool = True,
     before_replace: Callable[[], None] | None = None,
+    meanwhile: Callable[[os.stat_result], None] | None = None,
 ) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -126,6 +127,9 @@ def atomic_write(
     failure, KeyboardInterrupt included, the temporary file is removed and ``path`` is untouched.
     ``before_replace`` runs just before the rename, as late as possible: an edit checks there
     that nobody replaced the file since it was read (raising leaves ``path`` untouched).
+    ``meanwhile`` gets the written file's status (its size and mtime are the final file's) and
+    runs while another thread waits for the fsync: an edit prepares its cache entry there
+    (10-15 ms of work at 10,000 events, about as long as the fsync of the store file).
     """
     folder = path.parent
     try:
@@ -137,7 +141,9 @@ def atomic_write(
             for part in [data] if isinstance(data, bytes) else data:  # parts: no copy to join them
                 handle.write(part)
             handle.flush()
-            if durable:
+            if durable and meanwhile is not None:
+                _fsync_while(handle.fileno(), meanwhile)
+            elif durable:
                 os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
@@ -158,6 +164,30 @@ def atomic_write(
         raise
     if durable:
         fsync_dir(folder)
+
+
+def _fsync_while(fd: int, work: Callable[[os.stat_result], None]) -> None:
+    """``os.fsync(fd)`` in a second thread (it releases the GIL) while ``work`` runs in this
+    one; the fsync's error, or the work's, is raised after both have finished."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(fd)
+        except BaseException as error:  # an interrupt too: raised again in the calling thread
+            failed.append(error)
+
+    status = os.fstat(fd)
+    syncing = threading.Thread(target=sync, name="fsync", daemon=True)
+    syncing.start()
+    try:
+        work(status)
+    finally:
+        syncing.join()  # the descriptor stays open until the fsync is over, whatever happened
+    if failed:
+        raise failed[0]
 
 
 def _open_lock(lock_path: Path) -> int:

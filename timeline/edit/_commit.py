@@ -394,6 +394,7 @@ def _plan_and_write(
     if not write or not texts:
         return Committed(change, store, before, after, written=False)
     written: set[int] = set()
+    saves: list[Callable[[], None]] = []
     with signals_as_interrupts():
         for number, text in texts.items():
             state = snapshot.files[number]
@@ -401,34 +402,59 @@ def _plan_and_write(
             if state.data is not None and state.data.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff"):
                 data = b"\xef\xbb\xbf" + data
             check = functools.partial(_check_unchanged, snapshot.files, set(written))
-            atomic_write(state.real, data, mode=_mode(state), before_replace=check)
+            meanwhile = None
+            if cache_folder is not None and len(written) == len(texts) - 1 and state.stat is not None:
+                # the last file written, already in the folder's listing: its entry is made
+                # while the file is fsynced, from the status of the file about to be renamed
+                meanwhile = functools.partial(
+                    _prepare_cache, saves, cache_folder, store_path, store, snapshot, number, data
+                )
+            atomic_write(state.real, data, mode=_mode(state), before_replace=check, meanwhile=meanwhile)
             written.add(number)
             state.data = data
     if cache_folder is not None:
-        _write_cache(cache_folder, store_path, store, snapshot, written)
+        if not saves:
+            _prepare_cache(saves, cache_folder, store_path, store, snapshot)
+        for save in saves:
+            save()
     return Committed(change, store, before, after, written=True)
 
 
-def _write_cache(folder: Path, store_path: Path, store: Store, snapshot: Snapshot, written: set[int]) -> None:
-    """The entry for the files as they now are, so the next command is warm."""
+def _prepare_cache(
+    saves: list[Callable[[], None]],
+    folder: Path,
+    store_path: Path,
+    store: Store,
+    snapshot: Snapshot,
+    writing: int | None = None,
+    data: bytes = b"",
+    status: os.stat_result | None = None,
+) -> None:
+    """The entry for the files as they are once the change is written (``writing``: the file
+    being written, whose ``data`` and ``status`` are given), so the next command is warm; its
+    save is appended to ``saves``."""
     from timeline.store import _cache
     from timeline.store._parts import company_texts
 
     keys = []
     contents = []
-    by_path = {str(s.real): s for s in snapshot.files}
+    by_path = {str(s.real): n for n, s in enumerate(snapshot.files)}
     try:
         for path in store_files(store_path):
-            state = by_path.get(str(path.resolve()))
-            if state is None or state.data is None:
+            number = by_path.get(str(path.resolve()))
+            if number is None:
                 return
-            stat = os.stat(state.real)
-            keys.append((str(state.real), stat.st_size, stat.st_mtime_ns, zlib.crc32(state.data)))
-            contents.append(state.data)
+            state = snapshot.files[number]
+            content = data if number == writing else state.data
+            if content is None:
+                return
+            stat = status if number == writing and status is not None else os.stat(state.real)
+            keys.append((str(state.real), stat.st_size, stat.st_mtime_ns, zlib.crc32(content)))
+            contents.append(content)
     except OSError:
         return
     texts = company_texts(contents)
-    _cache.write(folder, store_path, store, tuple(keys), snapshot.new_rows, texts)
+    saves.append(_cache.prepare(folder, store_path, store, tuple(keys), snapshot.new_rows, texts))
 
 
 def event_block(state: FileState, index: int) -> list[str]:

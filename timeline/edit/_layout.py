@@ -156,20 +156,14 @@ _FIRST_DASH = re.compile(r"^( *)-(?=[ \r\n]|$)", re.M)
 _CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M)
 # What ends a top-level list: the next top-level key, or a document marker. Any other line at
 # column 0 in a valid store continues a multi-line scalar (a quoted title wrapped at column 0).
-_TOP_LINES = ("\nversion", "\ncompanies", "\nevents", "\n---", "\n...")
+_TOP_LINE = re.compile(r"\n(?:version|companies|events|---|\.\.\.)")  # a literal first: a fast search
 _MARKER = re.compile(r"(?:---|\.\.\.)(?=[ \t\r\n]|$)")
 
 
 def _top_starts(text: str) -> list[int]:
-    """Where the lines that can end a top-level list start: found with ``str.find`` (a fast
-    search for a few words) rather than a regex tried at every line of the file."""
-    starts = {0}
-    for word in _TOP_LINES:
-        at = text.find(word)
-        while at >= 0:
-            starts.add(at + 1)
-            at = text.find(word, at + 1)
-    return [at for at in sorted(starts) if _TOP_KEY.match(text, at) or _MARKER.match(text, at)]
+    """Where the lines that can end a top-level list start."""
+    found = (m.start() + 1 for m in _TOP_LINE.finditer(text))
+    return [at for at in (0, *found) if _TOP_KEY.match(text, at) or _MARKER.match(text, at)]
 
 
 def scan(text: str) -> Layout:

@@ -31,6 +31,8 @@ from timeline.store._entry import (
     payload,
     read_blob,
     read_payload,
+    save_blob,
+    signed_blob,
     write_blob,
 )
 from timeline.store._find import store_files
@@ -144,11 +146,31 @@ def write(
     """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
     ``rows``: the store's events already packed (an edit's fast path keeps them); ``texts``:
     each file's companies text, for a folder store (see ``_parts.company_texts``)."""
+    prepare(folder, store_path, store, keys, rows, texts)()
+
+
+def prepare(
+    folder: Path,
+    store_path: Path,
+    store: Store,
+    keys: tuple[FileKey, ...],
+    rows: PackedRows | None = None,
+    texts: tuple[str, ...] = (),
+) -> Callable[[], None]:
+    """``write`` in two steps: the entry is made (packed and signed) now, and saved by the call
+    this returns; an edit makes it while the store file is being fsynced, and saves it once the
+    store file is in place."""
     packed = PackedRows.from_rows(pack_rows(store.events)) if rows is None else rows
     entry = _entry(folder, store_path)
     fields, chunks = payload(store.registry, packed, store.order, texts)
-    write_blob(folder, entry, (_TAG, keys, fields), chunks, str(store_path.resolve()))
-    prune(folder, {entry.name})
+    blob = signed_blob(folder, (_TAG, keys, fields), chunks, str(store_path.resolve()))
+
+    def save() -> None:
+        if blob is not None:
+            save_blob(entry, blob)
+        prune(folder, {entry.name})
+
+    return save
 
 
 def load_cached(store_path: Path, folder: Path | None) -> Store:

@@ -194,18 +194,32 @@ def entry_bytes(key: bytes, head: Any, chunks: Sequence[bytes | memoryview], sou
     return [header, payload]
 
 
+def signed_blob(
+    folder: Path, head: Any, chunks: Sequence[bytes | memoryview] = (), source: str = ""
+) -> list[bytes] | None:
+    """An entry's bytes (see ``entry_bytes``) signed with the folder's key, for ``source``, the
+    path it is for; None when the folder cannot be used (no cache)."""
+    with contextlib.suppress(OSError, WriteError):
+        if owned_folder(folder, create=True):
+            key = _key(folder, create=True)
+            if key is not None:
+                return entry_bytes(key, head, chunks, source)
+    return None
+
+
+def save_blob(path: Path, blob: list[bytes]) -> None:
+    """Save an entry's bytes (private, atomic, not fsynced); failures are ignored (no cache)."""
+    with contextlib.suppress(OSError, WriteError):
+        atomic_write(path, blob, durable=False)
+
+
 def write_blob(
     folder: Path, path: Path, head: Any, chunks: Sequence[bytes | memoryview] = (), source: str = ""
 ) -> None:
-    """Save an entry (private, atomic, not fsynced, signed) for ``source``, the path it is
-    for; failures are ignored (no cache)."""
-    with contextlib.suppress(OSError, WriteError):
-        if not owned_folder(folder, create=True):
-            return
-        key = _key(folder, create=True)
-        if key is None:
-            return
-        atomic_write(path, entry_bytes(key, head, chunks, source), durable=False)
+    """Save a signed entry for ``source``; failures are ignored (no cache)."""
+    blob = signed_blob(folder, head, chunks, source)
+    if blob is not None:
+        save_blob(path, blob)
 
 
 def discard(path: Path) -> None:
