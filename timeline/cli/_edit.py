@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +50,8 @@ def _files(result: ChangeResult) -> str:
 
 def _editor() -> list[str]:
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    import shlex  # only when an editor is opened
+
     return shlex.split(command)
 
 

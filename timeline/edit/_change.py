@@ -42,7 +42,7 @@ class RelatedError(TimelineError):
     """The event cannot go: others still relate to it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class FieldChanges:
     """What ``timeline edit ID --set/--add-*/--remove-*`` asks for."""
 
@@ -60,7 +60,7 @@ class FieldChanges:
         return any(getattr(self, f.name) for f in dataclasses.fields(self))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class ChangeResult:
     """What was (or would be) written: the changed files' texts before and after."""
 
@@ -263,7 +263,7 @@ def plan_set_fields(event_id: str, changes: FieldChanges, today: date) -> Plan:
     return plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False, eq=False)
 class Block:
     """An event's block as an editor shows it: dedented, with where it is."""
 
