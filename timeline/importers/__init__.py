@@ -67,5 +67,5 @@ def run_import(
             with contextlib.suppress(OSError):
                 keys = tuple(entry_format._file_key(f, data) for f, data in files)
                 texts = company_texts([data for _, data in files])
-                cache_module.write(cache, store_path, new_store, keys, texts=texts)
+                cache_module.prepare(cache, store_path, new_store, keys, texts=texts)()
     return plan, True

@@ -135,20 +135,6 @@ def read_matching(
     return _use_entry(_entry(folder, store_path), build)
 
 
-def write(
-    folder: Path,
-    store_path: Path,
-    store: Store,
-    keys: tuple[FileKey, ...],
-    rows: PackedRows | None = None,
-    texts: tuple[str, ...] = (),
-) -> None:
-    """Save ``store`` for the files described by ``keys``; failures are ignored (no cache).
-    ``rows``: the store's events already packed (an edit's fast path keeps them); ``texts``:
-    each file's companies text, for a folder store (see ``_parts.company_texts``)."""
-    prepare(folder, store_path, store, keys, rows, texts)()
-
-
 def prepare(
     folder: Path,
     store_path: Path,
@@ -157,9 +143,11 @@ def prepare(
     rows: PackedRows | None = None,
     texts: tuple[str, ...] = (),
 ) -> Callable[[], None]:
-    """``write`` in two steps: the entry is made (packed and signed) now, and saved by the call
-    this returns; an edit makes it while the store file is being fsynced, and saves it once the
-    store file is in place."""
+    """Save ``store`` for the files described by ``keys``, in two steps: the entry is made
+    (packed and signed) now, and saved by the call this returns (an edit makes it while the
+    store file is being fsynced, and saves it once the store file is in place); failures are
+    ignored (no cache). ``rows``: the store's events already packed (an edit's fast path keeps
+    them); ``texts``: each file's companies text, for a folder store (``_parts.company_texts``)."""
     packed = PackedRows.from_rows(pack_rows(store.events)) if rows is None else rows
     entry = _entry(folder, store_path)
     fields, chunks = payload(store.registry, packed, store.order, texts)
@@ -204,7 +192,7 @@ def _load_cached(store_path: Path, folder: Path | None) -> tuple[Store, set[int]
         if isinstance(found, Store):
             return found, set()
         if isinstance(found, Partial):
-            write(folder, store_path, found.store, keys, found.rows, found.texts)
+            prepare(folder, store_path, found.store, keys, found.rows, found.texts)()
             return found.store, found.reparsed
     findings: list[Finding] = []
     if current is not None and within:  # every file read above: not read again
@@ -214,7 +202,7 @@ def _load_cached(store_path: Path, folder: Path | None) -> tuple[Store, set[int]
     store = load_bytes(read_ok, findings)
     with contextlib.suppress(OSError):
         keys = tuple(_file_key(f, data) for f, data in read_ok)
-        write(folder, store_path, store, keys, texts=company_texts([data for _, data in read_ok]))
+        prepare(folder, store_path, store, keys, texts=company_texts([data for _, data in read_ok]))()
     return store, None
 
 
