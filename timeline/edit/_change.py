@@ -33,6 +33,7 @@ from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import Event, Source
 from timeline.store._lazy import UntrustedRow, event_ids, events_linking
 from timeline.store._parse import ID_MAX, ID_RE
+from timeline.store._yaml import prepare_yaml
 from timeline.text import did_you_mean, visible
 
 SETTABLE = ("id", "date", "title", "kind", "summary")
@@ -91,6 +92,7 @@ class _Field:
 
 def _block_fields(lines: list[str]) -> tuple[list[_Field], dict[str, object]]:
     """The fields of a dedented block (top-level mapping lines) and their nodes."""
+    prepare_yaml()
     import yaml
 
     from timeline.store import yaml_loader
