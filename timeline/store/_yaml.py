@@ -90,7 +90,7 @@ def read_bytes(path: Path, findings: list[Finding], limit: int | None = None) ->
 
 def decode(data: bytes, label: str, findings: list[Finding]) -> str | None:
     """The text without a BOM; a finding at the first byte that is not UTF-8. (Not the
-    ``utf-8-sig`` codec: importing it costs more than a warm edit's own work on the text.)"""
+    ``utf-8-sig`` codec: its import, ~0.7 ms, would be paid by every edit.)"""
     skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         return str(memoryview(data)[skip:], "utf-8")
