@@ -16,7 +16,7 @@ from timeline.store import _cache as cache
 from timeline.store import _entry, load
 from timeline.store._checks import _urls_ok
 from timeline.store._entry import _MAGIC
-from timeline.store._parse import _URL_RE
+from timeline.store._parse import URL_RE
 
 from conftest import Runner, cache_folder, store_entry
 
@@ -98,7 +98,7 @@ def test_bit_flips_are_never_served(
 def test_the_cache_url_check_is_the_stores_url_rule(urls: list[str]) -> None:
     """A cache entry's source URLs are checked with C-level scans, not the store's regex per
     URL: both accept exactly the same URLs."""
-    assert _urls_ok(urls) == all(_URL_RE.fullmatch(url) for url in urls)
+    assert _urls_ok(urls) == all(URL_RE.fullmatch(url) for url in urls)
 
 
 @given(st.integers(0, 3000), st.lists(st.tuples(st.booleans(), st.integers(0, 4000)), max_size=40))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from timeline.dates import parse_event_date
 from timeline.importers._dedup import compatible, normalise_url, title_similarity, title_words
+from timeline.model import Source
 from timeline.store import _cache, load
 
 from conftest import DATA, Runner, invoke_main, write
@@ -71,8 +72,7 @@ def test_real_duplicates_in_the_data_set_are_found_with_their_reason(run: Runner
     # 24691 (row 18, cnn.com, Sep 18) repeats 24366 (row 14, www.cnn.com, Sep 19).
     assert rows[18].startswith("skip")
     assert (
-        "us-military-near-incident-after-ai-2026: same source URL cnn.com/…-false-intelligence-china-ship"
-        in rows[18]
+        "us-military-near-incident-after-ai-2026: same source URL cnn.com/…-false-intelligence-china-ship" in rows[18]
     )
     for row, first in (
         (22, "newsom-eo"),
@@ -202,6 +202,88 @@ def test_every_bad_row_is_reported_at_once_and_nothing_is_written(run: Runner, s
     assert good.exit_code == 0 and "added 1," in good.stderr
     event = next(e for e in load(store).events if e.title == "Good month")
     assert event.date.precision == "month"
+
+
+def _json_rows(path: Path, *rows: dict[str, object]) -> Path:
+    base = {"date": "2026-05-01", "companies": ["OpenAI"], "sources": ["https://example.org/a"]}
+    path.write_text(json.dumps([{**base, **row} for row in rows]), encoding="utf-8")
+    return path
+
+
+def test_source_texts_are_imported_as_the_store_holds_them_and_the_dry_run_agrees(
+    run: Runner, store: Path, tmp_path: Path
+) -> None:
+    """A source title on two lines becomes one line and a blank publisher none, as an event
+    title's line breaks do: the store refuses both. The dry run said "would add" and then the
+    write failed, pointing at a line of a text it never wrote."""
+    source = {"url": "https://example.org/a", "title": "two\nlines", "publisher": "  ", "note": "a\r\nb"}
+    rows = _json_rows(tmp_path / "in.json", {"title": "Broken source", "sources": [source]})
+    dry = run("-f", str(store), "import", str(rows), "--dry-run")
+    assert dry.exit_code == 0 and "would add 1," in dry.stderr
+    result = run("-f", str(store), "import", str(rows))
+    assert result.exit_code == 0, result.stderr
+    assert "added 1," in result.stderr
+    event = next(e for e in load(store).events if e.title == "Broken source")
+    assert event.sources == (Source("https://example.org/a", "two lines", None, "a b"),)
+    assert run("-f", str(store), "validate").exit_code == 0
+
+
+def test_a_record_id_must_be_one_line_and_a_blank_one_is_none(run: Runner, store: Path, tmp_path: Path) -> None:
+    rows = _json_rows(
+        tmp_path / "ids.json",
+        {"title": "Broken id", "record_id": "two\nlines"},
+        {"title": "Blank id", "record_id": "  ", "date": "2026-05-02", "sources": ["https://example.org/b"]},
+        {"title": "Spaced id", "record_id": " r5 ", "date": "2026-05-03", "sources": ["https://example.org/c"]},
+    )
+    before = store.read_bytes()
+    result = run("-f", str(store), "import", str(rows))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{rows}:1:1: error: the record id 'two\\\\x0alines' must be a single line",
+        "nothing was imported; --skip-bad imports the good rows",
+    ]
+    assert store.read_bytes() == before
+    assert "added 2," in run("-f", str(store), "import", str(rows), "--skip-bad").stderr
+    imported = {e.title: e.imported for e in load(store).events if e.imported is not None}
+    assert imported["Blank id"].id is None and imported["Blank id"].row == 2
+    assert imported["Spaced id"].id == "r5"
+    assert "skipped 2 as duplicates" in run("-f", str(store), "import", str(rows), "--skip-bad").stderr
+
+
+def test_a_file_whose_name_is_not_one_line_is_refused(run: Runner, store: Path, tmp_path: Path) -> None:
+    """Its name is each event's imported.file, which the store holds on one line."""
+    rows = _json_rows(tmp_path / "a\nb.json", {"title": "Named"})
+    before = store.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        result = run("-f", str(store), "import", str(rows), *dry)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [
+            f"usage error: cannot import {tmp_path}/a\\x0ab.json: its name is recorded in each event and must be one line"
+        ]
+    assert store.read_bytes() == before
+
+
+@pytest.mark.parametrize("scanned", [True, False], ids=["line scan", "composed"])
+def test_a_value_the_store_refuses_is_reported_by_its_event_and_then_by_its_row(tmp_path: Path, scanned: bool) -> None:
+    """The writer's last check reads the new lines back with the store's parser. If a value got
+    past the rows' checks that the store refuses, the error names the event (and an import, the
+    row it came from), never a line of the text that was not written."""
+    from timeline.edit._bulk import BulkEdit, apply
+    from timeline.errors import UnwritableEvents
+    from timeline.importers import ImportOptions, _located, plan_import
+
+    text, store = ANALYST.read_text(encoding="utf-8"), load(ANALYST)
+    rows = _json_rows(
+        tmp_path / "in.json", {"title": "Fine"}, {"title": "Refused", "sources": ["https://example.org/r"]}
+    )
+    plan = plan_import(rows, store, ImportOptions(today="2026-12-02"))
+    fine, refused = plan.added
+    refused = refused._replace(sources=(Source("https://example.org/a", "two\nlines"),))
+    ids = {e.id for e in store.events} if scanned else None
+    with pytest.raises(UnwritableEvents) as caught:
+        apply(text, BulkEdit([fine, refused]), store.registry, str(ANALYST), ids)
+    assert caught.value.problems == ((refused.id, "source title must be a single line"),)
+    assert str(_located(plan, caught.value)).splitlines() == [f"{rows}:2:1: error: source title must be a single line"]
 
 
 def test_dates_keep_their_precision_and_ambiguous_ones_need_an_order(run: Runner, store: Path, tmp_path: Path) -> None:

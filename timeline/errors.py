@@ -33,6 +33,17 @@ class WriteError(TimelineError):
     """The store could not be written; the file on disk is unchanged."""
 
 
+class UnwritableEvents(WriteError):
+    """Events a write would not read back as planned: a value the store's rules refuse that the
+    caller's own checks let through, so nothing was written. ``problems``: (event id, message)
+    in event order, for a caller that knows where each event came from (an import's rows)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(f"event {event_id}: {message}" for event_id, message in self.problems)
+        super().__init__(f"{shown}\nnothing was written")
+
+
 class ReadError(TimelineError):
     """A file could not be read as a regular file within its size limit; the message says why
     (without the path, which the caller puts in front)."""

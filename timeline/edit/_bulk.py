@@ -29,7 +29,7 @@ from timeline.edit._blocktext import (
     quote,
     render_mapping,
 )
-from timeline.errors import Finding, StoreError, WriteError
+from timeline.errors import Finding, UnwritableEvents, WriteError
 from timeline.model import EVENT_FIELDS, IMPORTED_FIELDS, Company, Event, Registry, Source
 from timeline.store import Store, yaml_loader
 
@@ -119,8 +119,11 @@ def _check(blocks: list[str], expected: list[Event], registry: Registry, label: 
     root = yaml.compose("events:\n" + "\n".join(blocks) + "\n", Loader=yaml_loader())
     nodes = root.value[0][1].value if root is not None else []
     got = [parse_event(walker, node, registry) for node in nodes]
-    if findings:
-        raise StoreError(findings)
+    if findings:  # located in text that is never written: say which event instead
+        starts = [node.start_mark.line + 1 for node in nodes]  # 1-based, as the findings are
+        raise UnwritableEvents(
+            [(expected[max(bisect.bisect_right(starts, f.line) - 1, 0)].id, f.message) for f in findings]
+        )
     if got != expected:  # pragma: no cover - a rendering bug; never write it
         raise WriteError("the imported events did not read back as planned; nothing was written")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from timeline.errors import UnwritableEvents
 from timeline.importers._plan import CONFLICTS, FORMATS, Decision, ImportOptions, ImportPlan, plan_import
 from timeline.importers._records import ImportError_, Problem
 
@@ -56,16 +57,29 @@ def run_import(
         if plan.blocked or not (plan.added or plan.updated):
             return plan, False
         edit = BulkEdit(list(plan.added), [after for _, after in plan.updated.values()], list(plan.new_companies))
-        if store_path.is_dir():
-            written, new_store = write_folder(store_path, store, edit)
-            contents = dict(written)
-            files = [(f, contents.get(f) or f.read_bytes()) for f in new_store.files]
-        else:
-            data, new_store = write_bulk(store_path, text, original, store, edit)
-            files = [(store_path, data)]
+        try:
+            if store_path.is_dir():
+                written, new_store = write_folder(store_path, store, edit)
+                contents = dict(written)
+                files = [(f, contents.get(f) or f.read_bytes()) for f in new_store.files]
+            else:
+                data, new_store = write_bulk(store_path, text, original, store, edit)
+                files = [(store_path, data)]
+        except UnwritableEvents as error:
+            raise _located(plan, error) from None
         if cache is not None:
             with contextlib.suppress(OSError):
                 keys = tuple(entry_format._file_key(f, data) for f, data in files)
                 texts = company_texts([data for _, data in files])
                 cache_module.prepare(cache, store_path, new_store, keys, texts=texts)()
     return plan, True
+
+
+def _located(plan: ImportPlan, error: UnwritableEvents) -> ImportError_:
+    """The write's problems at the rows their events came from (FILE:ROW:COLUMN), not at lines
+    of a store text that was never written."""
+    rows: dict[str, int] = {}
+    for decision in plan.decisions:
+        if decision.action in ("add", "update"):
+            rows.setdefault(decision.event_id, decision.row)
+    return ImportError_([Problem(plan.file, rows.get(event_id, 1), 1, message) for event_id, message in error.problems])

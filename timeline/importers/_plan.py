@@ -18,14 +18,13 @@ from timeline.importers._dates import import_date
 from timeline.importers._dedup import Index, Match, normalise_url
 from timeline.importers._provenance import provenance
 from timeline.importers._records import MAX_IMPORT_BYTES, Draft, ImportError_, Problem, ReadResult
-from timeline.model import KINDS, Event, unknown_kind
+from timeline.model import KINDS, Event, Source, unknown_kind
 from timeline.store import Store
-from timeline.store._parse import ID_MAX, ID_RE, TAG_RE
+from timeline.store._parse import ID_MAX, ID_RE, TAG_RE, URL_RE
 from timeline.text import visible
 
 FORMATS = ("csv", "json", "ics", "timelinejs", "presentofai")
 CONFLICTS = ("skip", "update", "fail")
-_URL_OK = __import__("re").compile(r"https?://[^\s/?#]+\S*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,7 +199,7 @@ class _Checker:
             date = parse_event_date(import_date(draft.date, self.options.date_order))
         except DateSyntaxError as error:
             bad("date", visible(str(error)))
-        title = " ".join(draft.title.strip().splitlines())  # a line break in a title becomes a space
+        title = _one_line(draft.title) or ""
         if not title.strip():
             bad("title", "the title is empty")
         names = draft.companies or ([self.options.default_company] if self.options.default_company else [])
@@ -221,11 +220,14 @@ class _Checker:
             if not TAG_RE.fullmatch(tag):
                 bad("tags", f"invalid tag {visible(tag)!r}: tags are lower-case slugs like 'cloud' or 'ai-safety'")
         for source in draft.sources:
-            if not (_URL_OK.fullmatch(source.url) and source.url.isprintable()):
+            if not (URL_RE.fullmatch(source.url) and source.url.isprintable()):
                 bad(
                     "sources",
                     f"source url {visible(source.url)!r} must start with http:// or https:// and contain no spaces",
                 )
+        record_id = (draft.record_id or "").strip()
+        if record_id and record_id != _one_line(record_id):
+            bad("record_id", f"the record id {visible(record_id)!r} must be a single line")
         if draft.id is not None and (not ID_RE.fullmatch(draft.id) or len(draft.id) > ID_MAX):
             bad("id", f"invalid id {visible(draft.id)!r}: lower-case letters, digits and hyphens, at most {ID_MAX}")
         if problems or unknown or date is None:
@@ -238,9 +240,15 @@ class _Checker:
             kind,
             tuple(dict.fromkeys(tags)),
             (draft.summary or "").strip() or None,
-            tuple(draft.sources),
+            tuple(Source(s.url, _one_line(s.title), _one_line(s.publisher), _one_line(s.note)) for s in draft.sources),
             tuple(draft.related),
         )
+
+
+def _one_line(text: str | None) -> str | None:
+    """A title, publisher or note as the store holds it: a line break becomes a space, and a
+    blank value is no value (the store refuses both a broken and an empty one)."""
+    return " ".join(text.strip().splitlines()).strip() or None if text is not None else None
 
 
 def merge(existing: Event, incoming: Event) -> Event:
@@ -256,6 +264,8 @@ def plan_import(path: Path, store: Store, options: ImportOptions, label: str | N
     from timeline.edit import make_id
 
     label = label or str(path)
+    if path.name != _one_line(path.name):  # it is each event's imported.file, which is one line
+        raise UsageError(f"cannot import {visible(label)}: its name is recorded in each event and must be one line")
     filters = [_filter.parse_filter(f) for f in options.filters]
     text = read_import_text(path, label)
     fmt = options.format or guess_format(path, text)
@@ -284,7 +294,9 @@ def plan_import(path: Path, store: Store, options: ImportOptions, label: str | N
             reason = problems[0].message if problems else f"unknown company {visible(unknown[0])!r}"
             plan.decisions.append(Decision(draft.row, "reject", draft.date.strip(), shown_title, "", reason))
             continue
-        imported = provenance(fmt, path.name, draft.record_id or draft.id, draft.row, options.today)
+        # a blank record id is none: the row keys the record, as when the file has no ids
+        record_id = (draft.record_id or "").strip() or draft.id
+        imported = provenance(fmt, path.name, record_id, draft.row, options.today)
         event_id = draft.id if draft.id and draft.id not in taken else make_id(event.title, str(event.date), taken)
         event = event._replace(id=event_id, imported=imported)
         match = index.find(event, imported, draft.id, explicit if draft.id else frozenset())

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from yaml.nodes import Node
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-_URL_RE = re.compile(r"https?://[^\s/?#]+\S*")
+URL_RE = re.compile(r"https?://[^\s/?#]+\S*")
 TAG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX = 80
 
@@ -391,7 +391,7 @@ def _parse_sources(walker: Walker, node: Node) -> tuple[Source, ...] | None:
         if url is None:
             ok = False
             continue
-        if not (_URL_RE.fullmatch(url) and url.isprintable()):
+        if not (URL_RE.fullmatch(url) and url.isprintable()):
             walker.error(
                 url_node,
                 f"source url {visible(url)!r} must start with http:// or https:// and contain no spaces",
