@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from timeline.edit._add import NewEvent, _plan
 from timeline.edit._change import FieldChanges, plan_remove, plan_replace_block, plan_set_fields
 from timeline.edit._check import _fast
-from timeline.edit._commit import Change, Snapshot, read_snapshot, validate_full
+from timeline.edit._commit import read_snapshot, validate_full
 from timeline.edit._layout import dedent_block
-from timeline.edit._textops import event_block, new_texts
+from timeline.edit._snapshot import Change, Snapshot, event_block
+from timeline.edit._textops import new_texts
 from timeline.errors import StoreError, TimelineError
 from timeline.store import _cache, load
 from timeline.store._lazy import LazyEvents

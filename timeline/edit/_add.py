@@ -17,10 +17,11 @@ from pathlib import Path
 
 from timeline.dates import DateSyntaxError, EventDate, parse_event_date
 from timeline.edit._check import validate_fast
-from timeline.edit._commit import Change, Committed, Op, Snapshot, commit
+from timeline.edit._commit import commit
 from timeline.edit._fields import check_source, check_tag, future_warning
 from timeline.edit._layout import detect_style, indent_block
 from timeline.edit._render import company_lines, event_lines
+from timeline.edit._snapshot import Change, Committed, Op, Snapshot
 from timeline.errors import TimelineError, UsageError
 from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import KINDS, Company, Event, Source, sort_key, unknown_company, unknown_kind

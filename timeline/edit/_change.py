@@ -15,19 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from timeline.edit._check import validate_fast
-from timeline.edit._commit import (
-    Change,
-    Committed,
-    Op,
-    OrderMismatch,
-    Snapshot,
-    commit,
-    read_snapshot,
-)
+from timeline.edit._commit import commit, read_snapshot
 from timeline.edit._fields import check_company, check_kind, check_source, check_tag, store_date
 from timeline.edit._layout import Style, dedent_block, indent_block
 from timeline.edit._render import Value, field_lines, key_order
-from timeline.edit._textops import event_block
+from timeline.edit._snapshot import Change, Committed, Op, OrderMismatch, Snapshot, event_block
 from timeline.errors import NotFoundError, TimelineError, UsageError, WriteError
 from timeline.fileio import LOCK_TIMEOUT
 from timeline.model import Event, Source

@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 from typing import TypeVar
 
-from timeline.edit._commit import Change, Snapshot, validate_full
+from timeline.edit._commit import validate_full
+from timeline.edit._snapshot import Change, Snapshot
 from timeline.errors import Finding
 from timeline.model import Company, Event, Registry, sort_key
 from timeline.store import Store

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeline.edit._commit import FileState, Op, Snapshot
-    from timeline.edit._layout import Section
+    from timeline.edit._snapshot import FileState, Op, Snapshot
 
 
 def _text_edits(state: FileState, ops: list[Op]) -> list[tuple[int, int, list[str]]]:
@@ -86,10 +85,3 @@ def new_texts(snapshot: Snapshot, ops: list[Op]) -> dict[int, str]:
         if op.action in ("insert", "replace", "delete"):
             snapshot.check_items(op.file)
     return {n: _apply(snapshot.files[n], _text_edits(snapshot.files[n], file_ops)) for n, file_ops in by_file.items()}
-
-
-def event_block(state: FileState, index: int) -> list[str]:
-    """The lines of event item ``index`` of a file."""
-    section: Section = state.layout.section("events")
-    first, end = section.item_span(index, state.layout.lines)
-    return state.layout.lines.span(first, end)
